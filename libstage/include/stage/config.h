@@ -1,0 +1,49 @@
+// config: the staging environment (STAGE_* variables of SPEC.md) as one value.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace stage {
+
+/// What install-info does with <infodir>/dir in active mode.
+enum class InfoMode { Dir, Record };
+
+/// The staging configuration. `active` is false when STAGE_DESTDIR is unset or empty.
+struct Config {
+  bool active = false;
+  std::string destdir;                   ///< absolute, lexically folded, no trailing '/'
+  std::string db;                        ///< database file
+  std::vector<std::string> map;          ///< prefixes sent into the stage (rule 3)
+  std::vector<std::string> passthrough;  ///< prefixes never staged (rule 2)
+  std::string owner = "root";            ///< recorded when a command names no owner
+  std::string group = "root";            ///< recorded when a command names no group
+  std::string passwd_file = "/etc/passwd";
+  std::string group_file = "/etc/group";
+  bool strict = false;                   ///< unknown owner names are errors
+  InfoMode info = InfoMode::Dir;
+  std::string trace;                     ///< file that gets one line per operation
+};
+
+/// A configuration that cannot be used; what() is the message without the program prefix.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Looks up an environment variable; returns nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
+
+/// The process environment as an EnvLookup.
+EnvLookup process_env();
+
+/// Builds the configuration from the environment. In active mode STAGE_DESTDIR
+/// must be an absolute path to an existing directory, else ConfigError.
+Config config_from_env(const EnvLookup& env = process_env());
+
+/// The default database path for a staging root: "$DESTDIR.stagedb".
+std::string default_db_path(const std::string& destdir);
+
+}  // namespace stage

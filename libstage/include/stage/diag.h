@@ -1,0 +1,42 @@
+// diag: GNU-style diagnostics ("tool: message") and the exit status they imply.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace stage::diag {
+
+/// Sets the name messages are prefixed with: the name the tool was invoked as.
+void set_program(std::string_view name);
+
+/// The current program name ("install", "stage-ls", ...).
+const std::string& program();
+
+/// Prints "PROGRAM: MESSAGE" to stderr and marks the run as failed.
+void error(std::string_view message);
+
+/// Prints "PROGRAM: MESSAGE: strerror(err)" and marks the run as failed.
+void error(std::string_view message, int err);
+
+/// Prints "PROGRAM: MESSAGE" (optionally with strerror) without marking failure.
+void warn(std::string_view message, int err = 0);
+
+/// Prints like error() and exits with status 1.
+[[noreturn]] void fatal(std::string_view message, int err = 0);
+
+/// Prints "Try 'PROGRAM --help' for more information." and exits 1.
+[[noreturn]] void usage_error(std::string_view message = {});
+
+/// Marks the run as failed without printing.
+void mark_failed();
+
+/// 0 while no error was reported, else 1.
+int exit_status();
+
+/// GNU quoteaf(): 'name', shell-escaped when it holds quotes or control characters.
+std::string quote(std::string_view name);
+
+/// strerror() text for err.
+std::string errno_text(int err);
+
+}  // namespace stage::diag

@@ -1,0 +1,99 @@
+// session: one drop-in run. Maps operands to places, owns the stage root and
+// the database, resolves owners, and commits what the run recorded at its end.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "stage/config.h"
+#include "stage/owners.h"
+#include "stage/root_fs.h"
+#include "stage/store.h"
+
+namespace stage {
+
+/// The state of one tool run. Wrappers get it from Session::get().
+class Session {
+ public:
+  /// This process's session, configured from the environment on first use.
+  /// A bad configuration or an unusable database is fatal before any change.
+  static Session& get();
+
+  /// A session over an explicit configuration (tests).
+  explicit Session(Config config);
+  ~Session();
+
+  const Config& config() const { return config_; }
+  bool active() const { return config_.active; }
+
+  /// The place a destination operand names. Staged operands resolve inside
+  /// the stage; `follow_last` follows a final symlink (in the stage).
+  Place place(std::string_view operand, bool follow_last);
+
+  /// The place a read operand names: in the stage when it maps there and
+  /// exists there; else on the host (a rule-1 path is only ever the stage).
+  Place source(std::string_view operand);
+
+  /// Creates the missing directories leading to `target` (and `target` itself
+  /// with `include_last`). `mode` is the mode a root run would give them (umask
+  /// already applied): applied on the host, recorded in the stage. `announce`
+  /// is called with the user-visible name of each directory made.
+  /// Returns 0 or an errno; `failed` gets the user-visible name that failed.
+  int make_dirs(const Place& target, std::string_view operand, bool include_last, mode_t mode,
+                const std::function<void(const std::string&)>& announce, std::string* failed = nullptr);
+
+  /// Queues the record of a staged entry; finish() commits it. `tool` defaults to the program name.
+  void record(Entry entry);
+  /// Queues the removal of a staged path's record (and, with `tree`, all below it).
+  void forget(const std::string& logical, bool tree = false);
+  /// The record of a logical path, this run's queued changes included.
+  std::optional<Entry> lookup(const std::string& logical);
+
+  /// The owner and group recorded when a command names none (STAGE_OWNER/GROUP).
+  Principal default_owner();
+  Principal default_group();
+  /// Resolves an owner or group spec against the target's databases. An
+  /// unknown name is nullopt in strict mode and on the host; else recorded by name.
+  std::optional<Principal> owner(std::string_view spec);
+  std::optional<Principal> group(std::string_view spec);
+  IdDatabase& users() { return users_; }
+  IdDatabase& groups() { return groups_; }
+
+  /// The user-visible name of a staged logical path, following how the operand
+  /// was written (under DESTDIR or mapped).
+  std::string shown_name(const std::string& logical, bool via_destdir) const;
+
+  /// The stage root (active sessions only).
+  const StageRoot& root() const { return *root_; }
+
+  /// Appends one line to STAGE_TRACE when it is set.
+  void trace(std::string_view line);
+
+  /// Commits the queued records in one transaction. Returns the exit status:
+  /// diag's, or 1 when the commit failed (with a message).
+  int finish();
+
+ private:
+  Store& store();
+  Config config_;
+  std::string cwd_;
+  std::unique_ptr<StageRoot> root_;
+  std::unique_ptr<Store> store_;
+  Store::Batch pending_;
+  IdDatabase users_, groups_;
+};
+
+/// The disk identity of a stat result.
+DiskIdentity disk_identity(const struct stat& st);
+
+/// The record of a staged object as on disk: type and size from `st`, the
+/// given mode, owner and group, tool from the program name.
+Entry entry_for(const std::string& logical, const struct stat& st, mode_t recorded_mode, Principal owner,
+                Principal group);
+
+}  // namespace stage

@@ -1,0 +1,96 @@
+// store: the staging database (SQLite, WAL) of recorded entries, keyed by logical path.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "stage/owners.h"
+
+namespace stage {
+
+/// What an entry is.
+enum class EntryType { File, Dir, Symlink, Hardlink, Fifo, CharDevice, BlockDevice };
+
+/// "file", "dir", "link", "hardlink", "fifo", "char", "block" (mtree's words where it has them).
+const char* entry_type_name(EntryType type);
+/// The inverse of entry_type_name(); nullopt for an unknown word.
+std::optional<EntryType> entry_type_from_name(std::string_view name);
+
+/// Where the staged object was on disk when last recorded (for reconciliation
+/// and for reusing a recorded hash only while the file is unchanged).
+struct DiskIdentity {
+  uint64_t dev = 0, ino = 0;
+  int64_t mtime_ns = 0, ctime_ns = 0;
+  uint64_t size = 0;
+  bool operator==(const DiskIdentity&) const = default;
+};
+
+/// One recorded path.
+struct Entry {
+  std::string path;                 ///< logical path, absolute ("/usr/bin/x")
+  EntryType type = EntryType::File;
+  uint32_t mode = 0;                ///< permission bits incl. setuid/setgid/sticky
+  Principal owner, group;
+  std::optional<uint64_t> size;     ///< files: size at record time
+  std::string sha256;               ///< files: hex digest, empty when not computed yet
+  std::string target;               ///< symlink text, or the logical path a hard link shares
+  std::string flags;                ///< BSD file flags (install -f), empty when none
+  std::string tool;                 ///< which tool made the last change
+  std::optional<DiskIdentity> disk; ///< identity of the on-disk object
+  uint64_t rdev = 0;                ///< devices: major/minor
+};
+
+/// An info manual registered by install-info in `record` mode.
+struct InfoRecord {
+  std::string info_file;  ///< logical path of the info file
+  std::string dir_file;   ///< logical path of the dir file it would have been added to
+  std::string section;    ///< INFO-DIR-SECTION
+  std::string entry;      ///< the "* Name: (file). Description." text, may span lines
+};
+
+/// The database could not be used; what() is the message.
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The staging database. Not thread-safe; one per process.
+class Store {
+ public:
+  enum class Access { ReadOnly, ReadWrite, Create };
+  /// Opens (and with Create, creates) the database at `path`. Throws StoreError.
+  static std::unique_ptr<Store> open(const std::string& path, Access access);
+  virtual ~Store() = default;
+
+  /// The entry recorded for a logical path.
+  virtual std::optional<Entry> get(const std::string& path) = 0;
+  /// Entries whose path is `dir` or lies below it, sorted by path.
+  virtual std::vector<Entry> list_under(const std::string& dir) = 0;
+  /// Every entry, sorted by path.
+  virtual std::vector<Entry> list_all() = 0;
+  /// Every recorded info manual.
+  virtual std::vector<InfoRecord> list_info() = 0;
+
+  /// A set of changes committed together in one short transaction.
+  struct Batch {
+    std::vector<Entry> put;            ///< inserted or replacing
+    std::vector<std::string> remove;   ///< paths whose records go
+    std::vector<std::string> remove_tree;  ///< paths whose records, and all below, go
+    std::vector<InfoRecord> info_put;  ///< replaces records of the same info file and dir file
+    std::vector<InfoRecord> info_remove;  ///< by info file and dir file
+    bool empty() const {
+      return put.empty() && remove.empty() && remove_tree.empty() && info_put.empty() && info_remove.empty();
+    }
+  };
+  /// Applies a batch atomically (all or nothing). Throws StoreError.
+  virtual void commit(const Batch& batch) = 0;
+};
+
+/// The schema version this build writes; newer databases are refused.
+constexpr int kStoreSchemaVersion = 1;
+
+}  // namespace stage

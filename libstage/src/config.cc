@@ -1,0 +1,90 @@
+// config: reads the STAGE_* environment.
+#include "stage/config.h"
+
+#include <cstdlib>
+#include <sys/stat.h>
+
+#include "stage/path_map.h"
+
+namespace stage {
+namespace {
+
+std::vector<std::string> split_prefixes(const std::string& list, const char* variable) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(':', start);
+    if (end == std::string::npos) end = list.size();
+    std::string item = list.substr(start, end - start);
+    if (!item.empty()) {
+      if (item[0] != '/')
+        throw ConfigError(std::string(variable) + ": '" + item + "' is not an absolute path");
+      out.push_back(lexical_fold(item));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* value = std::getenv(name);
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+std::string default_db_path(const std::string& destdir) { return destdir + ".stagedb"; }
+
+Config config_from_env(const EnvLookup& env) {
+  Config config;
+  auto destdir = env("STAGE_DESTDIR");
+  if (!destdir || destdir->empty()) return config;
+  if ((*destdir)[0] != '/')
+    throw ConfigError("STAGE_DESTDIR must be an absolute path, not '" + *destdir + "'");
+  struct stat st;
+  if (::stat(destdir->c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw ConfigError("STAGE_DESTDIR '" + *destdir + "' is not an existing directory");
+  config.active = true;
+  config.destdir = lexical_fold(*destdir);
+  if (config.destdir == "/") throw ConfigError("STAGE_DESTDIR must not be '/'");
+
+  auto db = env("STAGE_DB");
+  if (db && !db->empty()) {
+    if ((*db)[0] != '/') throw ConfigError("STAGE_DB must be an absolute path, not '" + *db + "'");
+    config.db = lexical_fold(*db);
+    if (path_within(config.db, config.destdir))
+      throw ConfigError("STAGE_DB '" + *db + "' must not lie inside STAGE_DESTDIR");
+  } else {
+    config.db = default_db_path(config.destdir);
+  }
+
+  auto map = env("STAGE_MAP");
+  config.map = map ? split_prefixes(*map, "STAGE_MAP") : std::vector<std::string>{"/"};
+
+  auto passthrough = env("STAGE_PASSTHROUGH");
+  if (passthrough) {
+    config.passthrough = split_prefixes(*passthrough, "STAGE_PASSTHROUGH");
+  } else {
+    config.passthrough = {"/tmp", "/var/tmp", "/dev", "/proc"};
+    auto tmpdir = env("TMPDIR");
+    if (tmpdir && !tmpdir->empty() && (*tmpdir)[0] == '/') config.passthrough.push_back(lexical_fold(*tmpdir));
+  }
+
+  if (auto v = env("STAGE_OWNER"); v && !v->empty()) config.owner = *v;
+  if (auto v = env("STAGE_GROUP"); v && !v->empty()) config.group = *v;
+  if (auto v = env("STAGE_PASSWD"); v && !v->empty()) config.passwd_file = *v;
+  if (auto v = env("STAGE_GROUPFILE"); v && !v->empty()) config.group_file = *v;
+  if (auto v = env("STAGE_STRICT"); v && *v == "1") config.strict = true;
+  if (auto v = env("STAGE_INFO"); v && !v->empty()) {
+    if (*v == "dir") config.info = InfoMode::Dir;
+    else if (*v == "record") config.info = InfoMode::Record;
+    else throw ConfigError("STAGE_INFO must be 'dir' or 'record', not '" + *v + "'");
+  }
+  if (auto v = env("STAGE_TRACE"); v && !v->empty()) config.trace = *v;
+  return config;
+}
+
+}  // namespace stage

@@ -1,0 +1,104 @@
+// diag: GNU-style diagnostics and exit status.
+#include "stage/diag.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace stage::diag {
+namespace {
+std::string g_program = "stage";
+bool g_failed = false;
+
+void emit(std::string_view message, int err) {
+  std::string line = g_program;
+  line += ": ";
+  line += message;
+  if (err != 0) {
+    line += ": ";
+    line += errno_text(err);
+  }
+  line += '\n';
+  std::fflush(stdout);
+  // One write per message, so lines from parallel tools do not interleave.
+  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+  (void)ignored;
+}
+}  // namespace
+
+void set_program(std::string_view name) { g_program = std::string(name); }
+const std::string& program() { return g_program; }
+
+void error(std::string_view message) { error(message, 0); }
+void error(std::string_view message, int err) {
+  emit(message, err);
+  g_failed = true;
+}
+void warn(std::string_view message, int err) { emit(message, err); }
+
+void fatal(std::string_view message, int err) {
+  emit(message, err);
+  std::fflush(stdout);
+  std::exit(1);
+}
+
+void usage_error(std::string_view message) {
+  if (!message.empty()) emit(message, 0);
+  std::string line = "Try '" + g_program + " --help' for more information.\n";
+  std::fflush(stdout);
+  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+  (void)ignored;
+  std::exit(1);
+}
+
+void mark_failed() { g_failed = true; }
+int exit_status() { return g_failed ? 1 : 0; }
+
+std::string errno_text(int err) {
+  // GNU prints "No such file or directory" etc.; strerror in the C locale.
+  return std::strerror(err);
+}
+
+std::string quote(std::string_view name) {
+  // Mirrors gnulib's shell_escape_always quoting: plain names in single
+  // quotes; a single quote makes it "..." when that needs no escapes,
+  // control characters are written as $'\n' segments.
+  bool has_single = false, has_control = false, double_unsafe = false;
+  for (unsigned char c : name) {
+    if (c == '\'') has_single = true;
+    else if (c < 0x20 || c == 0x7f) has_control = true;
+    else if (c == '"' || c == '$' || c == '`' || c == '\\' || c == '!') double_unsafe = true;
+  }
+  if (!has_single && !has_control) return "'" + std::string(name) + "'";
+  if (has_single && !has_control && !double_unsafe) return "\"" + std::string(name) + "\"";
+  std::string out = "'";
+  bool in_quote = true;
+  for (unsigned char c : name) {
+    if (c == '\'') {
+      if (in_quote) out += '\'';
+      out += "\\'";
+      in_quote = false;
+    } else if (c < 0x20 || c == 0x7f) {
+      if (in_quote) out += '\'';
+      static const char* names[] = {"0", "001", "002", "003", "004", "005", "006", "a", "b", "t", "n", "v", "f", "r"};
+      out += "$'\\";
+      if (c < 14) out += names[c];
+      else {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%03o", c);
+        out += buf;
+      }
+      out += '\'';
+      in_quote = false;
+    } else {
+      if (!in_quote) out += '\'';
+      out += static_cast<char>(c);
+      in_quote = true;
+    }
+  }
+  if (in_quote) out += '\'';
+  return out;
+}
+
+}  // namespace stage::diag

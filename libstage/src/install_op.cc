@@ -1,0 +1,381 @@
+// install_op: GNU install's per-operand work (facts from coreutils 9.1's
+// install.c and copy.c), with the destination written through a temporary
+// file so that it appears atomically and a failure leaves nothing behind.
+#include "stage/install_op.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "stage/diag.h"
+#include "stage/mode.h"
+#include "stage/path_map.h"
+
+extern char** environ;
+
+namespace stage {
+namespace {
+
+using diag::quote;
+
+std::string parent_of(const std::string& logical) {
+  auto slash = logical.find_last_of('/');
+  return slash == 0 ? "/" : logical.substr(0, slash);
+}
+
+std::string leaf_of(std::string_view path) {
+  auto slash = path.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+/// The on-disk path an external program (strip) can open for `name` in `dest`'s directory.
+std::string external_path(Session& session, const Place& dest, const std::string& name) {
+  if (!dest.staged) return name;  // relative to the working directory, like dest.name
+  std::string dir = parent_of(dest.logical);
+  return session.root().destdir() + (dir == "/" ? "" : dir) + "/" + name;
+}
+
+bool run_strip(const std::string& program, const std::string& path) {
+  pid_t pid;
+  const char* argv[] = {program.c_str(), path.c_str(), nullptr};
+  int rc = ::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, const_cast<char**>(argv), environ);
+  if (rc != 0) diag::fatal("cannot run " + quote(program), rc);
+  int status = 0;
+  if (::waitpid(pid, &status, 0) < 0) {
+    diag::error("waiting for strip", errno);
+    return false;
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    diag::error("strip process terminated abnormally");
+    return false;
+  }
+  return true;
+}
+
+void append_metalog(const InstallOptions& options, const std::string& path, const char* type, mode_t mode,
+                    const Principal& owner, const Principal& group, const std::string& link_target = {}) {
+  if (options.metalog.empty()) return;
+  char modebuf[16];
+  std::snprintf(modebuf, sizeof modebuf, "%04o", mode & 07777);
+  std::string line = "." + path + " type=" + type;
+  if (!owner.name.empty()) line += " uname=" + owner.name;
+  if (!group.name.empty()) line += " gname=" + group.name;
+  line += std::string(" mode=") + modebuf;
+  if (!link_target.empty()) line += " link=" + link_target;
+  if (!options.flags.empty()) line += " flags=" + options.flags;
+  line += '\n';
+  int fd = ::open(options.metalog.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    diag::error("cannot open metalog " + quote(options.metalog), errno);
+    return;
+  }
+  if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+    diag::error("cannot write metalog " + quote(options.metalog), errno);
+  ::close(fd);
+}
+
+/// GNU -C: the destination already has this content, mode and ownership.
+bool already_installed(Session& session, const InstallOptions& options, const Place& dest, int src_fd,
+                       const struct stat& src_st) {
+  if (options.file_mode & ~0777) return false;  // GNU ignores -C with special bits
+  struct stat dst_st;
+  if (stat_place(dest, &dst_st, false) != 0 || !S_ISREG(dst_st.st_mode) || dst_st.st_size != src_st.st_size)
+    return false;
+  if (dest.staged) {
+    auto rec = session.lookup(dest.logical);
+    if (!rec || rec->type != EntryType::File || rec->mode != options.file_mode) return false;
+    if (rec->owner != options.owner.value_or(session.default_owner())) return false;
+    if (rec->group != options.group.value_or(session.default_group())) return false;
+  } else {
+    if ((dst_st.st_mode & 07777) != options.file_mode) return false;
+    if (options.owner && options.owner->id && dst_st.st_uid != *options.owner->id) return false;
+    if (options.group && options.group->id && dst_st.st_gid != *options.group->id) return false;
+    if (!options.owner && dst_st.st_uid != ::getuid()) return false;
+  }
+  int dst_fd = ::openat(dest.dirfd, dest.name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (dst_fd < 0) return false;
+  bool same = same_contents(src_fd, dst_fd);
+  ::close(dst_fd);
+  ::lseek(src_fd, 0, SEEK_SET);
+  return same;
+}
+
+/// Moves the existing destination aside as GNU's --backup does. Returns the
+/// backup's user-visible name, empty when none was made; nullopt on failure.
+std::optional<std::string> make_backup(Session& session, const InstallOptions& options, const Place& dest,
+                                       std::string_view dest_operand) {
+  if (options.backup.type == BackupType::None) return std::string();
+  struct stat st;
+  if (stat_place(dest, &st, false) != 0) return std::string();
+  std::string backup = backup_name(dest.dirfd, dest.name, options.backup.type, options.backup.suffix);
+  if (::renameat(dest.dirfd, dest.name.c_str(), dest.dirfd, backup.c_str()) != 0) {
+    diag::error("cannot backup " + quote(dest_operand), errno);
+    return std::nullopt;
+  }
+  std::string shown = std::string(dest_operand).substr(0, dest_operand.size() - leaf_of(dest_operand).size()) +
+                      leaf_of(backup);
+  if (dest.staged) {
+    std::string backup_logical = parent_of(dest.logical) + (parent_of(dest.logical) == "/" ? "" : "/") + leaf_of(backup);
+    if (auto rec = session.lookup(dest.logical)) {
+      rec->path = backup_logical;
+      session.record(*rec);
+    }
+    session.forget(dest.logical);
+  }
+  return shown;
+}
+
+}  // namespace
+
+std::string name_in_directory(std::string_view directory, std::string_view source) {
+  std::string base = leaf_of(source);
+  std::string dir(directory);
+  if (!dir.empty() && dir.back() != '/') dir += '/';
+  return dir + base;
+}
+
+bool is_directory_operand(Session& session, std::string_view operand, int* error) {
+  Place p = session.place(operand, true);
+  struct stat st;
+  int err = stat_place(p, &st, true);
+  if (error) *error = err;
+  return err == 0 && S_ISDIR(st.st_mode);
+}
+
+bool install_file(Session& session, const InstallOptions& options, std::string_view source, std::string_view dest_operand) {
+  Place src = session.source(source);
+  struct stat src_st;
+  if (int err = stat_place(src, &src_st, true)) {
+    diag::error("cannot stat " + quote(source), err);
+    return false;
+  }
+  if (S_ISDIR(src_st.st_mode)) {
+    diag::error("omitting directory " + quote(source));
+    return false;
+  }
+
+  Place dest = session.place(dest_operand, false);
+  if (options.make_parents && dest.error == ENOENT) {
+    std::string failed;
+    auto announce = [&](const std::string& name) {
+      if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
+    };
+    if (int err = session.make_dirs(dest, dest_operand, false, 0755, announce, &failed)) {
+      diag::error("cannot create directory " + quote(dest_operand), err);
+      return false;
+    }
+    dest = session.place(dest_operand, false);
+  }
+  if (dest.error) {
+    diag::error("cannot create regular file " + quote(dest_operand), dest.error);
+    return false;
+  }
+
+  struct stat dst_st;
+  bool dest_exists = stat_place(dest, &dst_st, false) == 0;
+  if (dest_exists) {
+    struct stat followed = dst_st;
+    if (!dest.staged && S_ISLNK(dst_st.st_mode)) stat_place(dest, &followed, true);
+    if (S_ISDIR(dst_st.st_mode)) {
+      diag::error("cannot overwrite directory " + quote(dest_operand) + " with non-directory");
+      return false;
+    }
+    if (followed.st_dev == src_st.st_dev && followed.st_ino == src_st.st_ino) {
+      diag::error(quote(source) + " and " + quote(dest_operand) + " are the same file");
+      return false;
+    }
+  }
+
+  Principal owner = options.owner.value_or(session.default_owner());
+  Principal group = options.group.value_or(session.default_group());
+
+  if (options.link != InstallOptions::Link::Copy) {
+    // BSD install -l: a link instead of a copy.
+    std::string target;
+    if (options.link == InstallOptions::Link::Hard) {
+      if (!src.staged && dest.staged) {
+        // SPEC: a hard link never shares an inode with the outside; copy instead.
+      } else if (::linkat(src.dirfd, src.name.c_str(), dest.dirfd, dest.name.c_str(), 0) == 0 ||
+                 (errno == EEXIST && ::unlinkat(dest.dirfd, dest.name.c_str(), 0) == 0 &&
+                  ::linkat(src.dirfd, src.name.c_str(), dest.dirfd, dest.name.c_str(), 0) == 0)) {
+        if (options.verbose) std::printf("%s -> %s\n", quote(source).c_str(), quote(dest_operand).c_str());
+        if (dest.staged) {
+          Entry e = entry_for(dest.logical, src_st, options.file_mode, owner, group);
+          if (auto rec = session.lookup(src.logical)) e = *rec, e.path = dest.logical, e.tool = diag::program();
+          e.type = EntryType::Hardlink;
+          e.target = src.logical;
+          session.record(e);
+        }
+        return true;
+      } else if (!options.link_fallback_copy) {
+        diag::error("cannot create hard link " + quote(dest_operand) + " to " + quote(source), errno);
+        return false;
+      }
+    } else {
+      if (options.link == InstallOptions::Link::SymbolicAbsolute) {
+        target = lexical_absolute(source, current_directory());
+      } else if (options.link == InstallOptions::Link::SymbolicRelative) {
+        std::string from = lexical_absolute(dest_operand, current_directory());
+        std::string to = lexical_absolute(source, current_directory());
+        std::string from_dir = parent_of(from);
+        size_t common = 0;
+        for (size_t i = 0; i <= std::min(from_dir.size(), to.size()); ++i) {
+          bool end_a = i == from_dir.size() || from_dir[i] == '/';
+          bool end_b = i == to.size() || to[i] == '/';
+          if (end_a && end_b) common = i;
+          if (i == from_dir.size() || i == to.size() || from_dir[i] != to[i]) break;
+        }
+        std::string up;
+        for (size_t i = common; i < from_dir.size(); ++i)
+          if (from_dir[i] == '/') up += "../";
+        target = up + to.substr(common == 0 ? 1 : common + 1);
+      } else {
+        target = std::string(source);
+      }
+      ::unlinkat(dest.dirfd, dest.name.c_str(), 0);
+      if (::symlinkat(target.c_str(), dest.dirfd, dest.name.c_str()) != 0) {
+        diag::error("cannot create symbolic link " + quote(dest_operand), errno);
+        return false;
+      }
+      if (options.verbose) std::printf("%s -> %s\n", quote(source).c_str(), quote(dest_operand).c_str());
+      if (dest.staged) {
+        struct stat lst;
+        stat_place(dest, &lst, false);
+        Entry e = entry_for(dest.logical, lst, 0755, owner, group);
+        e.target = target;
+        session.record(e);
+      }
+      append_metalog(options, dest.staged ? dest.logical : std::string(dest_operand), "link", 0755, owner, group, target);
+      return true;
+    }
+  }
+
+  int src_fd = ::openat(src.dirfd, src.name.c_str(), O_RDONLY | O_CLOEXEC | (src.staged ? O_NOFOLLOW : 0));
+  if (src_fd < 0) {
+    diag::error("cannot open " + quote(source) + " for reading", errno);
+    return false;
+  }
+  UniqueFd src_owned(src_fd);
+
+  if (options.compare && dest_exists && already_installed(session, options, dest, src_fd, src_st)) {
+    if (dest.staged && !session.lookup(dest.logical)) {
+      session.record(entry_for(dest.logical, dst_st, options.file_mode, owner, group));
+    }
+    return true;
+  }
+
+  TempFile tmp(dest);
+  if (tmp.error()) {
+    diag::error("cannot create regular file " + quote(dest_operand), tmp.error());
+    return false;
+  }
+  if (int err = copy_contents(src_fd, tmp.fd())) {
+    diag::error("error copying " + quote(source) + " to " + quote(dest_operand), err);
+    return false;
+  }
+  if (options.strip && !run_strip(options.strip_program, external_path(session, dest, tmp.name()))) return false;
+
+  if (!dest.staged) {
+    uid_t uid = options.owner && options.owner->id ? *options.owner->id : static_cast<uid_t>(-1);
+    gid_t gid = options.group && options.group->id ? *options.group->id : static_cast<gid_t>(-1);
+    if ((uid != static_cast<uid_t>(-1) || gid != static_cast<gid_t>(-1)) && ::fchown(tmp.fd(), uid, gid) != 0) {
+      diag::error("cannot change ownership of " + quote(dest_operand), errno);
+      return false;
+    }
+  }
+  mode_t disk_mode = dest.staged ? disk_mode_for(options.file_mode, false) : options.file_mode;
+  if (::fchmod(tmp.fd(), disk_mode) != 0) {
+    diag::error("cannot change permissions of " + quote(dest_operand), errno);
+    return false;
+  }
+  if (options.preserve_timestamps) {
+    struct timespec times[2] = {src_st.st_atim, src_st.st_mtim};
+    if (::futimens(tmp.fd(), times) != 0) {
+      diag::error("cannot set timestamps for " + quote(dest_operand), errno);
+      return false;
+    }
+  }
+
+  auto backup = make_backup(session, options, dest, dest_operand);
+  if (!backup) return false;
+  if (int err = tmp.commit()) {
+    diag::error("cannot create regular file " + quote(dest_operand), err);
+    return false;
+  }
+  if (options.verbose) {
+    std::printf("%s -> %s", quote(source).c_str(), quote(dest_operand).c_str());
+    if (!backup->empty()) std::printf(" (backup: %s)", quote(*backup).c_str());
+    std::printf("\n");
+  }
+  if (dest.staged) {
+    struct stat final_st;
+    ::fstat(tmp.fd(), &final_st);
+    Entry e = entry_for(dest.logical, final_st, options.file_mode, owner, group);
+    e.flags = options.flags;
+    session.record(e);
+  }
+  append_metalog(options, dest.staged ? dest.logical : std::string(dest_operand), "file", options.file_mode, owner, group);
+  return true;
+}
+
+bool install_directory(Session& session, const InstallOptions& options, std::string_view directory) {
+  Place target = session.place(directory, true);
+  auto announce = [&](const std::string& name) {
+    if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
+  };
+  std::string failed;
+  if (target.error) {
+    if (int err = session.make_dirs(target, directory, false, 0755, announce, &failed)) {
+      diag::error("cannot create directory " + quote(directory), err);
+      return false;
+    }
+    target = session.place(directory, true);
+    if (target.error) {
+      diag::error("cannot create directory " + quote(directory), target.error);
+      return false;
+    }
+  }
+
+  bool staged = target.staged;
+  mode_t mkdir_mode = staged ? disk_mode_for(options.dir_mode, true) : options.dir_mode;
+  bool created = ::mkdirat(target.dirfd, target.name.c_str(), staged ? mkdir_mode : (options.dir_mode & 0777) & ~(options.owner || options.group ? 077 : 0)) == 0;
+  int mkdir_errno = errno;
+  struct stat st;
+  if (stat_place(target, &st, true) != 0 || !S_ISDIR(st.st_mode)) {
+    diag::error("cannot create directory " + quote(directory), created ? errno : mkdir_errno == EEXIST ? EEXIST : mkdir_errno);
+    return false;
+  }
+  if (created) announce(std::string(directory));
+
+  if (!staged) {
+    uid_t uid = options.owner && options.owner->id ? *options.owner->id : static_cast<uid_t>(-1);
+    gid_t gid = options.group && options.group->id ? *options.group->id : static_cast<gid_t>(-1);
+    if ((uid != static_cast<uid_t>(-1) || gid != static_cast<gid_t>(-1)) &&
+        ::fchownat(target.dirfd, target.name.c_str(), uid, gid, 0) != 0) {
+      diag::error("cannot change owner and permissions of " + quote(directory), errno);
+      return false;
+    }
+    if (::fchmodat(target.dirfd, target.name.c_str(), options.dir_mode, 0) != 0) {
+      diag::error("cannot change permissions of " + quote(directory), errno);
+      return false;
+    }
+    return true;
+  }
+
+  if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
+  if (target.logical == "/") return true;  // the staging root itself is not an entry
+  auto previous = session.lookup(target.logical);
+  Principal owner = options.owner ? *options.owner : previous ? previous->owner : session.default_owner();
+  Principal group = options.group ? *options.group : previous ? previous->group : session.default_group();
+  ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
+  session.record(entry_for(target.logical, st, options.dir_mode, owner, group));
+  append_metalog(options, target.logical, "dir", options.dir_mode, owner, group);
+  return true;
+}
+
+}  // namespace stage

@@ -1,0 +1,236 @@
+// session: one tool run's view of the stage.
+#include "stage/session.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "stage/diag.h"
+#include "stage/mode.h"
+#include "stage/path_map.h"
+
+namespace stage {
+
+DiskIdentity disk_identity(const struct stat& st) {
+  DiskIdentity d;
+  d.dev = st.st_dev;
+  d.ino = st.st_ino;
+  d.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  d.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  d.size = static_cast<uint64_t>(st.st_size);
+  return d;
+}
+
+Entry entry_for(const std::string& logical, const struct stat& st, mode_t recorded_mode, Principal owner,
+                Principal group) {
+  Entry e;
+  e.path = logical;
+  if (S_ISDIR(st.st_mode)) e.type = EntryType::Dir;
+  else if (S_ISLNK(st.st_mode)) e.type = EntryType::Symlink;
+  else if (S_ISFIFO(st.st_mode)) e.type = EntryType::Fifo;
+  else if (S_ISCHR(st.st_mode)) e.type = EntryType::CharDevice;
+  else if (S_ISBLK(st.st_mode)) e.type = EntryType::BlockDevice;
+  else e.type = EntryType::File;
+  e.mode = recorded_mode & 07777;
+  e.owner = std::move(owner);
+  e.group = std::move(group);
+  if (e.type == EntryType::File) e.size = static_cast<uint64_t>(st.st_size);
+  e.disk = disk_identity(st);
+  e.tool = diag::program();
+  return e;
+}
+
+Session& Session::get() {
+  static Session* session = [] {
+    try {
+      return new Session(config_from_env());
+    } catch (const ConfigError& e) {
+      diag::fatal(e.what());
+    } catch (const StoreError& e) {
+      diag::fatal(e.what());
+    } catch (const std::system_error& e) {
+      diag::fatal(std::string("cannot open staging root '") + e.what() + "'", e.code().value());
+    }
+  }();
+  return *session;
+}
+
+Session::Session(Config config)
+    : config_(std::move(config)), users_(config_.passwd_file), groups_(config_.group_file) {
+  if (!config_.active) return;
+  cwd_ = current_directory();
+  try {
+    root_ = std::make_unique<StageRoot>(config_.destdir);
+  } catch (const std::system_error& e) {
+    throw std::system_error(e.code(), config_.destdir);
+  }
+  // Opened up front: an unusable database must fail the run before it
+  // changes anything in the stage.
+  store_ = Store::open(config_.db, Store::Access::Create);
+}
+
+Session::~Session() = default;
+
+Store& Session::store() { return *store_; }
+
+Place Session::place(std::string_view operand, bool follow_last) {
+  if (config_.active) {
+    MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
+    if (m.staged) return root_->locate(m.path, follow_last);
+  }
+  Place p;
+  p.name = std::string(operand);
+  return p;
+}
+
+Place Session::source(std::string_view operand) {
+  if (config_.active) {
+    MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
+    if (m.staged) {
+      Place p = root_->locate(m.path, true);
+      struct stat st;
+      bool present = p.error == 0 && ::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+      if (present || m.via_destdir) return p;
+      Place host;
+      host.name = m.path;  // a dependency already installed on the host
+      return host;
+    }
+  }
+  Place p;
+  p.name = std::string(operand);
+  return p;
+}
+
+std::string Session::shown_name(const std::string& logical, bool via_destdir) const {
+  if (!via_destdir) return logical;
+  return logical == "/" ? config_.destdir : config_.destdir + logical;
+}
+
+int Session::make_dirs(const Place& target, std::string_view operand, bool include_last, mode_t mode,
+                       const std::function<void(const std::string&)>& announce, std::string* failed) {
+  if (target.staged) {
+    MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
+    mode_t disk = disk_mode_for(mode, true);
+    std::string failed_logical;
+    int err = root_->make_dirs(
+        m.path, include_last, disk,
+        [&](const std::string& logical) {
+          // mkdirat applied the umask; the stage's rule wants exactly `disk`.
+          Place made = root_->locate(logical, false);
+          struct stat st;
+          if (made.error == 0 && ::fstatat(made.dirfd, made.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            if ((st.st_mode & 07777) != disk) ::fchmodat(made.dirfd, made.name.c_str(), disk, 0);
+            record(entry_for(logical, st, mode, default_owner(), default_group()));
+          }
+          if (announce) announce(shown_name(logical, m.via_destdir));
+        },
+        &failed_logical);
+    if (err && failed) *failed = shown_name(failed_logical, m.via_destdir);
+    return err;
+  }
+
+  // On the host: GNU makes each missing ancestor in turn, from the left.
+  std::string path(operand);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  std::vector<size_t> ends;
+  for (size_t i = 1; i < path.size(); ++i)
+    if (path[i] == '/' && path[i - 1] != '/') ends.push_back(i);
+  if (include_last) ends.push_back(path.size());
+  for (size_t end : ends) {
+    std::string prefix = path.substr(0, end);
+    if (prefix == "." || prefix == ".." || (prefix.size() > 1 && prefix.ends_with("/.")) || prefix.ends_with("/.."))
+      continue;
+    if (::mkdir(prefix.c_str(), mode) == 0) {
+      // The umask may have taken bits the caller asked for.
+      struct stat st;
+      if (::stat(prefix.c_str(), &st) == 0 && (st.st_mode & 07777) != mode) ::chmod(prefix.c_str(), mode);
+      if (announce) announce(prefix);
+      continue;
+    }
+    int err = errno;
+    struct stat st;
+    if (::stat(prefix.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
+    if (err == EEXIST && ::stat(prefix.c_str(), &st) == 0) err = end == path.size() ? EEXIST : ENOTDIR;
+    if (failed) *failed = prefix;
+    return err;
+  }
+  return 0;
+}
+
+void Session::record(Entry entry) {
+  if (entry.tool.empty()) entry.tool = diag::program();
+  if (!config_.trace.empty()) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04o", entry.mode);
+    trace(diag::program() + " " + entry_type_name(entry.type) + " " + entry.path + " " + buf + " " +
+          (entry.owner.name.empty() ? std::to_string(entry.owner.id.value_or(0)) : entry.owner.name) + ":" +
+          (entry.group.name.empty() ? std::to_string(entry.group.id.value_or(0)) : entry.group.name) +
+          (entry.target.empty() ? "" : " -> " + entry.target));
+  }
+  // A later change to the same path within this run replaces the earlier one.
+  for (auto& e : pending_.put)
+    if (e.path == entry.path) {
+      e = std::move(entry);
+      return;
+    }
+  pending_.put.push_back(std::move(entry));
+}
+
+void Session::forget(const std::string& logical, bool tree) {
+  std::erase_if(pending_.put, [&](const Entry& e) { return tree ? path_within(e.path, logical) : e.path == logical; });
+  (tree ? pending_.remove_tree : pending_.remove).push_back(logical);
+  if (!config_.trace.empty()) trace(diag::program() + " remove " + logical);
+}
+
+std::optional<Entry> Session::lookup(const std::string& logical) {
+  for (auto it = pending_.put.rbegin(); it != pending_.put.rend(); ++it)
+    if (it->path == logical) return *it;
+  for (const auto& r : pending_.remove)
+    if (r == logical) return std::nullopt;
+  for (const auto& r : pending_.remove_tree)
+    if (path_within(logical, r)) return std::nullopt;
+  return store().get(logical);
+}
+
+Principal Session::default_owner() { return resolve_principal(users_, config_.owner); }
+Principal Session::default_group() { return resolve_principal(groups_, config_.group); }
+
+std::optional<Principal> Session::owner(std::string_view spec) {
+  Principal p = resolve_principal(users_, spec);
+  if (!p.id && (config_.strict || !config_.active)) return std::nullopt;
+  return p;
+}
+
+std::optional<Principal> Session::group(std::string_view spec) {
+  Principal p = resolve_principal(groups_, spec);
+  if (!p.id && (config_.strict || !config_.active)) return std::nullopt;
+  return p;
+}
+
+void Session::trace(std::string_view line) {
+  if (config_.trace.empty()) return;
+  int fd = ::open(config_.trace.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  std::string text(line);
+  text += '\n';
+  ssize_t ignored = ::write(fd, text.data(), text.size());
+  (void)ignored;
+  ::close(fd);
+}
+
+int Session::finish() {
+  if (store_ && !pending_.empty()) {
+    try {
+      store_->commit(pending_);
+      pending_ = {};
+    } catch (const StoreError& e) {
+      diag::error(e.what());
+    }
+  }
+  return diag::exit_status();
+}
+
+}  // namespace stage

@@ -1,0 +1,331 @@
+// store: SQLite behind the Store interface. WAL with synchronous=OFF: a killed
+// tool cannot corrupt the database (SQLite's WAL is atomic per transaction);
+// only a machine crash mid-build may lose the build's latest records.
+#include "stage/store.h"
+
+#include <sqlite3.h>
+
+#include <cstring>
+#include <string_view>
+
+namespace stage {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS entries (
+  path TEXT PRIMARY KEY NOT NULL,
+  type TEXT NOT NULL,
+  mode INTEGER NOT NULL,
+  uname TEXT, uid INTEGER,
+  gname TEXT, gid INTEGER,
+  size INTEGER, sha256 TEXT, target TEXT, flags TEXT,
+  tool TEXT NOT NULL,
+  dev INTEGER, ino INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, disk_size INTEGER,
+  rdev INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entries_inode ON entries(dev, ino);
+CREATE TABLE IF NOT EXISTS info (
+  info_file TEXT NOT NULL,
+  dir_file TEXT NOT NULL,
+  section TEXT NOT NULL,
+  entry TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS info_file ON info(info_file, dir_file);
+)sql";
+
+constexpr const char* kColumns =
+    "path,type,mode,uname,uid,gname,gid,size,sha256,target,flags,tool,dev,ino,mtime_ns,ctime_ns,disk_size,rdev";
+
+const char* const kTypeNames[] = {"file", "dir", "link", "hardlink", "fifo", "char", "block"};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("database: ") + sqlite3_errmsg(db));
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt* get() { return stmt_; }
+  void bind(int i, std::string_view text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  void bind_opt_text(int i, const std::string& text) {
+    if (text.empty()) sqlite3_bind_null(stmt_, i);
+    else bind(i, text);
+  }
+  void bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
+  /// Steps once; true while a row is available.
+  bool step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StoreError(std::string("database: ") + sqlite3_errmsg(db_));
+  }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int i) {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    return p ? std::string(p, sqlite3_column_bytes(stmt_, i)) : std::string();
+  }
+  bool is_null(int i) { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  int64_t integer(int i) { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, Access access) : path_(path) {
+    int flags = access == Access::ReadOnly ? SQLITE_OPEN_READONLY
+                : access == Access::Create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                           : SQLITE_OPEN_READWRITE;
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StoreError("cannot open database '" + path + "': " + message);
+    }
+    // make -j runs many tools at once: wait for the writer instead of failing.
+    sqlite3_busy_timeout(db_, 60000);
+    exec("PRAGMA synchronous=OFF");
+    int version = user_version();
+    if (version > kStoreSchemaVersion)
+      throw StoreError("database '" + path + "' has schema version " + std::to_string(version) +
+                       ", newer than this stage understands (" + std::to_string(kStoreSchemaVersion) + ")");
+    if (version == 0) {
+      if (access == Access::ReadOnly) {
+        if (!has_table("entries"))
+          throw StoreError("'" + path + "' is not a stage database");
+      } else {
+        create_schema();
+      }
+    }
+  }
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  std::optional<Entry> get(const std::string& path) override {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM entries WHERE path=?";
+    Statement st(db_, sql.c_str());
+    st.bind(1, path);
+    if (!st.step()) return std::nullopt;
+    return row(st);
+  }
+
+  std::vector<Entry> list_under(const std::string& dir) override {
+    std::string sql = std::string("SELECT ") + kColumns +
+                      " FROM entries WHERE path=?1 OR (path>?2 AND path<?3) ORDER BY path";
+    Statement st(db_, sql.c_str());
+    std::string lo = dir == "/" ? "/" : dir + "/";
+    std::string hi = lo;
+    hi.back() = '/' + 1;
+    st.bind(1, dir);
+    st.bind(2, lo);
+    st.bind(3, hi);
+    std::vector<Entry> out;
+    while (st.step()) out.push_back(row(st));
+    return out;
+  }
+
+  std::vector<Entry> list_all() override {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM entries ORDER BY path";
+    Statement st(db_, sql.c_str());
+    std::vector<Entry> out;
+    while (st.step()) out.push_back(row(st));
+    return out;
+  }
+
+  std::vector<InfoRecord> list_info() override {
+    Statement st(db_, "SELECT info_file,dir_file,section,entry FROM info ORDER BY info_file,dir_file,rowid");
+    std::vector<InfoRecord> out;
+    while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3)});
+    return out;
+  }
+
+  void commit(const Batch& batch) override {
+    if (batch.empty()) return;
+    // IMMEDIATE takes the write lock up front, so the busy timeout covers it.
+    exec("BEGIN IMMEDIATE");
+    try {
+      if (!batch.remove.empty()) {
+        Statement st(db_, "DELETE FROM entries WHERE path=?");
+        for (const auto& p : batch.remove) {
+          st.bind(1, p);
+          st.step();
+          st.reset();
+        }
+      }
+      if (!batch.remove_tree.empty()) {
+        Statement st(db_, "DELETE FROM entries WHERE path=?1 OR (path>?2 AND path<?3)");
+        for (const auto& p : batch.remove_tree) {
+          std::string lo = p + "/", hi = p + "0";
+          st.bind(1, p);
+          st.bind(2, lo);
+          st.bind(3, hi);
+          st.step();
+          st.reset();
+        }
+      }
+      if (!batch.put.empty()) {
+        std::string sql = std::string("INSERT OR REPLACE INTO entries(") + kColumns +
+                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        Statement st(db_, sql.c_str());
+        for (const auto& e : batch.put) {
+          bind_entry(st, e);
+          st.step();
+          st.reset();
+        }
+      }
+      if (!batch.info_remove.empty() || !batch.info_put.empty()) {
+        Statement del(db_, "DELETE FROM info WHERE info_file=? AND dir_file=?");
+        for (const auto* list : {&batch.info_remove, &batch.info_put})
+          for (const auto& r : *list) {
+            del.bind(1, r.info_file);
+            del.bind(2, r.dir_file);
+            del.step();
+            del.reset();
+          }
+        Statement ins(db_, "INSERT INTO info(info_file,dir_file,section,entry) VALUES(?,?,?,?)");
+        for (const auto& r : batch.info_put) {
+          ins.bind(1, r.info_file);
+          ins.bind(2, r.dir_file);
+          ins.bind(3, r.section);
+          ins.bind(4, r.entry);
+          ins.step();
+          ins.reset();
+        }
+      }
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+ private:
+  void exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string message = err ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      throw StoreError("database '" + path_ + "': " + message);
+    }
+  }
+
+  int user_version() {
+    Statement st(db_, "PRAGMA user_version");
+    return st.step() ? static_cast<int>(st.integer(0)) : 0;
+  }
+
+  bool has_table(const char* name) {
+    Statement st(db_, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
+    st.bind(1, name);
+    return st.step();
+  }
+
+  void create_schema() {
+    // WAL lets readers run beside the one writer; it is persistent, so only
+    // the creator pays for it. Several creators at once are serialised by
+    // the exclusive transaction and the busy timeout.
+    exec("PRAGMA journal_mode=WAL");
+    exec("BEGIN EXCLUSIVE");
+    try {
+      if (user_version() == 0) {
+        exec(kSchema);
+        exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
+      }
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  static void bind_principal(Statement& st, int i, const Principal& p) {
+    st.bind_opt_text(i, p.name);
+    if (p.id) st.bind(i + 1, static_cast<int64_t>(*p.id));
+    else st.bind_null(i + 1);
+  }
+
+  static void bind_entry(Statement& st, const Entry& e) {
+    st.bind(1, e.path);
+    st.bind(2, std::string_view(entry_type_name(e.type)));
+    st.bind(3, static_cast<int64_t>(e.mode));
+    bind_principal(st, 4, e.owner);
+    bind_principal(st, 6, e.group);
+    if (e.size) st.bind(8, static_cast<int64_t>(*e.size));
+    else st.bind_null(8);
+    st.bind_opt_text(9, e.sha256);
+    st.bind_opt_text(10, e.target);
+    st.bind_opt_text(11, e.flags);
+    st.bind(12, e.tool);
+    if (e.disk) {
+      st.bind(13, static_cast<int64_t>(e.disk->dev));
+      st.bind(14, static_cast<int64_t>(e.disk->ino));
+      st.bind(15, e.disk->mtime_ns);
+      st.bind(16, e.disk->ctime_ns);
+      st.bind(17, static_cast<int64_t>(e.disk->size));
+    } else {
+      for (int i = 13; i <= 17; ++i) st.bind_null(i);
+    }
+    st.bind(18, static_cast<int64_t>(e.rdev));
+  }
+
+  static Principal principal(Statement& st, int i) {
+    Principal p;
+    p.name = st.text(i);
+    if (!st.is_null(i + 1)) p.id = static_cast<uint32_t>(st.integer(i + 1));
+    return p;
+  }
+
+  static Entry row(Statement& st) {
+    Entry e;
+    e.path = st.text(0);
+    e.type = entry_type_from_name(st.text(1)).value_or(EntryType::File);
+    e.mode = static_cast<uint32_t>(st.integer(2));
+    e.owner = principal(st, 3);
+    e.group = principal(st, 5);
+    if (!st.is_null(7)) e.size = static_cast<uint64_t>(st.integer(7));
+    e.sha256 = st.text(8);
+    e.target = st.text(9);
+    e.flags = st.text(10);
+    e.tool = st.text(11);
+    if (!st.is_null(12)) {
+      DiskIdentity d;
+      d.dev = static_cast<uint64_t>(st.integer(12));
+      d.ino = static_cast<uint64_t>(st.integer(13));
+      d.mtime_ns = st.integer(14);
+      d.ctime_ns = st.integer(15);
+      d.size = static_cast<uint64_t>(st.integer(16));
+      e.disk = d;
+    }
+    e.rdev = static_cast<uint64_t>(st.integer(17));
+    return e;
+  }
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace
+
+const char* entry_type_name(EntryType type) { return kTypeNames[static_cast<int>(type)]; }
+
+std::optional<EntryType> entry_type_from_name(std::string_view name) {
+  for (int i = 0; i < 7; ++i)
+    if (name == kTypeNames[i]) return static_cast<EntryType>(i);
+  return std::nullopt;
+}
+
+std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
+  return std::make_unique<SqliteStore>(path, access);
+}
+
+}  // namespace stage

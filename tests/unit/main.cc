@@ -1,0 +1,3 @@
+// The unit test runner (Catch2).
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>

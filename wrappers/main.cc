@@ -1,0 +1,34 @@
+// The drop-in multicall binary: one static executable, dispatched on the name
+// it was run as (the links in the drop-in directory), like toybox.
+#include <cstring>
+#include <string_view>
+
+#include "stage/diag.h"
+#include "wrappers.h"
+
+namespace {
+struct Tool {
+  const char* name;
+  int (*main)(int, char**);
+};
+const Tool kTools[] = {
+    {"install", install_main},
+    {"ginstall", install_main},
+    {"mkdir", mkdir_main},
+};
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string_view self = argc > 0 ? argv[0] : "";
+  if (auto slash = self.rfind('/'); slash != std::string_view::npos) self.remove_prefix(slash + 1);
+  for (const auto& tool : kTools) {
+    if (self == tool.name) {
+      stage::diag::set_program(self);
+      return tool.main(argc, argv);
+    }
+  }
+  std::string known;
+  for (const auto& tool : kTools) known += std::string(" ") + tool.name;
+  stage::diag::set_program("stage-dropin");
+  stage::diag::fatal("unknown tool name '" + std::string(self) + "': run this binary through one of its links:" + known);
+}
