@@ -160,13 +160,15 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
   }
 
   Place dest = session.place(dest_operand, false);
-  if (options.make_parents && dest.error == ENOENT) {
+  // A host place is not resolved in advance, so its parents are always made
+  // (existing ones are kept); a staged one says whether they are missing.
+  if (options.make_parents && (!dest.staged || dest.error == ENOENT)) {
     std::string failed;
     auto announce = [&](const std::string& name) {
       if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
     };
     if (int err = session.make_dirs(dest, dest_operand, false, 0755, announce, &failed)) {
-      diag::error("cannot create directory " + quote(dest_operand), err);
+      diag::error("cannot create directory " + quote(failed.empty() ? std::string(dest_operand) : failed), err);
       return false;
     }
     dest = session.place(dest_operand, false);
@@ -329,9 +331,9 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
     if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
   };
   std::string failed;
-  if (target.error) {
+  if (!target.staged || target.error) {
     if (int err = session.make_dirs(target, directory, false, 0755, announce, &failed)) {
-      diag::error("cannot create directory " + quote(directory), err);
+      diag::error("cannot create directory " + quote(failed.empty() ? std::string(directory) : failed), err);
       return false;
     }
     target = session.place(directory, true);
