@@ -208,7 +208,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
         if (options.verbose) std::printf("%s -> %s\n", quote(source).c_str(), quote(dest_operand).c_str());
         if (dest.staged) {
           Entry e = entry_for(dest.logical, src_st, options.file_mode, owner, group);
-          if (auto rec = session.lookup(src.logical)) e = *rec, e.path = dest.logical, e.tool = diag::program();
+          if (auto rec = session.lookup(src.logical)) e = *rec, e.path = dest.logical, e.tool = diag::tool();
           e.type = EntryType::Hardlink;
           e.target = src.logical;
           session.record(e);
