@@ -64,6 +64,13 @@ int TempFile::commit() {
   return 0;
 }
 
+int TempFile::reopen() {
+  int fd = ::openat(dest_.dirfd, name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno;
+  fd_ = UniqueFd(fd);
+  return 0;
+}
+
 int copy_contents(int in, int out) {
   for (;;) {
     ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);

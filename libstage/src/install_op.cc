@@ -280,7 +280,15 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     diag::error("error copying " + quote(source) + " to " + quote(dest_operand), err);
     return false;
   }
-  if (options.strip && !run_strip(options.strip_program, external_path(session, dest, tmp.name()))) return false;
+  if (options.strip) {
+    if (!run_strip(options.strip_program, external_path(session, dest, tmp.name()))) return false;
+    // strip may write a new file and rename it over ours: the mode, owner and
+    // times below must go to the file now at the temporary name.
+    if (int err = tmp.reopen()) {
+      diag::error("cannot open " + quote(dest_operand), err);
+      return false;
+    }
+  }
 
   if (!dest.staged) {
     uid_t uid = options.owner && options.owner->id ? *options.owner->id : static_cast<uid_t>(-1);

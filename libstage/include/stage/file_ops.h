@@ -31,6 +31,9 @@ class TempFile {
   const std::string& name() const { return name_; }
   /// Renames the temporary file onto the destination. Returns 0 or an errno.
   int commit();
+  /// Opens the temporary name again: a program run on it (strip) may have
+  /// replaced the file rather than rewritten it. Returns 0 or an errno.
+  int reopen();
 
  private:
   const Place& dest_;
