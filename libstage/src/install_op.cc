@@ -35,7 +35,8 @@ std::string leaf_of(std::string_view path) {
 
 /// The on-disk path an external program (strip) can open for `name` in `dest`'s directory.
 std::string external_path(Session& session, const Place& dest, const std::string& name) {
-  if (!dest.staged) return name;  // relative to the working directory, like dest.name
+  // A name starting with '-' would be taken for an option (GNU adds "./" too).
+  if (!dest.staged) return name[0] == '-' ? "./" + name : name;  // relative to the cwd, like dest.name
   std::string dir = parent_of(dest.logical);
   return session.root().destdir() + (dir == "/" ? "" : dir) + "/" + name;
 }
@@ -44,7 +45,13 @@ bool run_strip(const std::string& program, const std::string& path) {
   pid_t pid;
   const char* argv[] = {program.c_str(), path.c_str(), nullptr};
   int rc = ::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, const_cast<char**>(argv), environ);
-  if (rc != 0) diag::fatal("cannot run " + quote(program), rc);
+  if (rc != 0) {
+    // GNU's child reports the exec failure and the parent sees it exit 1;
+    // either way this operand fails and the next one is tried.
+    diag::error("cannot run " + quote(program), rc);
+    diag::error("strip process terminated abnormally");
+    return false;
+  }
   int status = 0;
   if (::waitpid(pid, &status, 0) < 0) {
     diag::error("waiting for strip", errno);
