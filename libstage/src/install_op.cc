@@ -368,6 +368,11 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
     return false;
   }
   if (created) announce(std::string(directory));
+  // GNU's dirchownmod: bits -m does not care about (a setgid bit with
+  // "-m 755", all but the setgid bit with "-m g-s") keep their old value.
+  auto final_mode = [&](mode_t existing) {
+    return options.dir_mode | (existing & 07777 & ~options.dir_mode_bits);
+  };
 
   if (!staged) {
     uid_t uid = options.owner && options.owner->id ? *options.owner->id : static_cast<uid_t>(-1);
@@ -377,21 +382,27 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
       diag::error("cannot change owner and permissions of " + quote(directory), errno);
       return false;
     }
-    if (::fchmodat(target.dirfd, target.name.c_str(), options.dir_mode, 0) != 0) {
+    if (::fchmodat(target.dirfd, target.name.c_str(), final_mode(st.st_mode), 0) != 0) {
       diag::error("cannot change permissions of " + quote(directory), errno);
       return false;
     }
     return true;
   }
 
-  if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
-  if (target.logical == "/") return true;  // the staging root itself is not an entry
+  if (target.logical == "/") {  // the staging root itself is not an entry
+    if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
+    return true;
+  }
   auto previous = session.lookup(target.logical);
+  // An existing directory's old mode is its record, else what is on disk.
+  mode_t recorded = created ? options.dir_mode : final_mode(previous ? previous->mode : st.st_mode);
+  mkdir_mode = disk_mode_for(recorded, true);
+  if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
   Principal owner = options.owner ? *options.owner : previous ? previous->owner : session.default_owner();
   Principal group = options.group ? *options.group : previous ? previous->group : session.default_group();
   ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
-  session.record(entry_for(target.logical, st, options.dir_mode, owner, group));
-  append_metalog(options, target.logical, "dir", options.dir_mode, owner, group);
+  session.record(entry_for(target.logical, st, recorded, owner, group));
+  append_metalog(options, target.logical, "dir", recorded, owner, group);
   return true;
 }
 
