@@ -168,8 +168,9 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
 
   Place dest = session.place(dest_operand, false);
   // A host place is not resolved in advance, so its parents are always made
-  // (existing ones are kept); a staged one says whether they are missing.
-  if (options.make_parents && (!dest.staged || dest.error == ENOENT)) {
+  // (existing ones are kept); a staged one says whether its parent failed
+  // to resolve (missing, or a file in the way: make_dirs names the culprit).
+  if (options.make_parents && (!dest.staged || dest.error)) {
     std::string failed;
     auto announce = [&](const std::string& name) {
       if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
