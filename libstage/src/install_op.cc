@@ -187,7 +187,20 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
   }
 
   struct stat dst_st;
-  bool dest_exists = stat_place(dest, &dst_st, false) == 0;
+  int dst_err = stat_place(dest, &dst_st, false);
+  bool dest_exists = dst_err == 0;
+  // "DEST/" names a directory: GNU's copy fails on it with ENOTDIR. A staged
+  // place lost the slash to folding, so check the operand as written.
+  bool trailing_slash = !dest_operand.empty() && dest_operand.back() == '/';
+  if (dest_exists && trailing_slash && !S_ISDIR(dst_st.st_mode)) dest_exists = false, dst_err = ENOTDIR;
+  if (dst_err != 0 && dst_err != ENOENT) {
+    diag::error("cannot stat " + quote(dest_operand), dst_err);
+    return false;
+  }
+  if (!dest_exists && trailing_slash) {
+    diag::error("cannot create regular file " + quote(dest_operand), ENOTDIR);
+    return false;
+  }
   if (dest_exists) {
     struct stat followed = dst_st;
     if (!dest.staged && S_ISLNK(dst_st.st_mode)) stat_place(dest, &followed, true);
