@@ -54,13 +54,16 @@ enum class BackupType { None, Simple, Numbered, Existing };
 
 /// Parses a --backup CONTROL word (none/off, simple/never, existing/nil,
 /// numbered/t, or an unambiguous prefix); nullopt when invalid.
-std::optional<BackupType> parse_backup_type(std::string_view word);
+/// `ambiguous`, when given, tells an ambiguous prefix ("n") from an unknown word.
+std::optional<BackupType> parse_backup_type(std::string_view word, bool* ambiguous = nullptr);
 
 /// The backup name for `leaf` in directory `dirfd` ("name~", "name.~3~").
 std::string backup_name(int dirfd, const std::string& leaf, BackupType type, const std::string& suffix);
 
-/// Exits with GNU's message when a --backup argument is invalid.
-[[noreturn]] void invalid_backup_type(std::string_view word);
+/// Exits with GNU's message when a --backup argument is invalid; `context`
+/// is what it was given for ("backup type", "$VERSION_CONTROL").
+[[noreturn]] void invalid_backup_type(std::string_view word, std::string_view context = "backup type",
+                                      bool ambiguous = false);
 
 /// Resolves the backup settings of -b/--backup[=CONTROL]/-S as GNU does,
 /// VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX included.
