@@ -339,6 +339,9 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     return false;
   }
   if (options.verbose) {
+    // GNU's install unlinks an existing destination first and says so; the
+    // rename here replaces it in one step, but the user sees the same.
+    if (dest_exists && backup->empty()) std::printf("removed %s\n", quote(dest_operand).c_str());
     std::printf("%s -> %s", quote(source).c_str(), quote(dest_operand).c_str());
     if (!backup->empty()) std::printf(" (backup: %s)", quote(*backup).c_str());
     std::printf("\n");
