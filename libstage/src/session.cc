@@ -144,9 +144,11 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
     if (prefix == "." || prefix == ".." || (prefix.size() > 1 && prefix.ends_with("/.")) || prefix.ends_with("/.."))
       continue;
     if (::mkdir(prefix.c_str(), mode) == 0) {
-      // The umask may have taken bits the caller asked for.
+      // The umask may have taken bits the caller asked for; a setgid bit
+      // inherited from the parent stays, as with GNU (which never chmods).
       struct stat st;
-      if (::stat(prefix.c_str(), &st) == 0 && (st.st_mode & 07777) != mode) ::chmod(prefix.c_str(), mode);
+      if (::stat(prefix.c_str(), &st) == 0 && (st.st_mode & 0777) != (mode & 0777))
+        ::chmod(prefix.c_str(), (st.st_mode & 07000) | (mode & 0777));
       if (announce) announce(prefix);
       continue;
     }
