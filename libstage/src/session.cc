@@ -109,40 +109,68 @@ std::string Session::shown_name(const std::string& logical, bool via_destdir) co
   return logical == "/" ? config_.destdir : config_.destdir + logical;
 }
 
-int Session::make_dirs(const Place& target, std::string_view operand, bool include_last, mode_t mode,
-                       const std::function<void(const std::string&)>& announce, std::string* failed) {
-  if (target.staged) {
-    MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
-    mode_t disk = disk_mode_for(mode, true);
-    std::string failed_logical;
-    int err = root_->make_dirs(
-        m.path, include_last, disk,
-        [&](const std::string& logical) {
-          // mkdirat applied the umask; the stage's rule wants exactly `disk`.
-          Place made = root_->locate(logical, false);
-          struct stat st;
-          if (made.error == 0 && ::fstatat(made.dirfd, made.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-            if ((st.st_mode & 07777) != disk) ::fchmodat(made.dirfd, made.name.c_str(), disk, 0);
-            record(entry_for(logical, st, mode, default_owner(), default_group()));
-          }
-          if (announce) announce(shown_name(logical, m.via_destdir));
-        },
-        &failed_logical);
-    if (err && failed) *failed = shown_name(failed_logical, m.via_destdir);
-    return err;
-  }
-
-  // On the host: GNU makes each missing ancestor in turn, from the left.
+namespace {
+/// The prefixes of `operand` that GNU's mkancesdirs makes in turn, from the
+/// left ("a", "a/b", ...; "." and ".." ones skipped), as the user wrote them.
+std::vector<std::string> ancestor_prefixes(std::string_view operand, bool include_last) {
   std::string path(operand);
   while (path.size() > 1 && path.back() == '/') path.pop_back();
-  std::vector<size_t> ends;
-  for (size_t i = 1; i < path.size(); ++i)
-    if (path[i] == '/' && path[i - 1] != '/') ends.push_back(i);
-  if (include_last) ends.push_back(path.size());
-  for (size_t end : ends) {
+  std::vector<std::string> out;
+  auto add = [&](size_t end) {
     std::string prefix = path.substr(0, end);
     if (prefix == "." || prefix == ".." || (prefix.size() > 1 && prefix.ends_with("/.")) || prefix.ends_with("/.."))
-      continue;
+      return;
+    out.push_back(std::move(prefix));
+  };
+  for (size_t i = 1; i < path.size(); ++i)
+    if (path[i] == '/' && path[i - 1] != '/') add(i);
+  if (include_last) add(path.size());
+  return out;
+}
+}  // namespace
+
+int Session::make_dirs(const Place& target, std::string_view operand, bool include_last, mode_t mode,
+                       const std::function<void(const std::string&)>& announce, std::string* failed) {
+  // GNU makes each missing ancestor in turn, from the left, and names it as
+  // the user wrote it ("./a", "lnk/b"); so does the stage, one prefix at a
+  // time (only reached when something is missing, so the walks are rare).
+  MappedPath whole;
+  if (target.staged) whole = map_path(config_, lexical_absolute(operand, cwd_));
+  mode_t disk = disk_mode_for(mode, true);
+  std::vector<std::string> prefixes = ancestor_prefixes(operand, include_last);
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    const std::string& prefix = prefixes[i];
+    bool last = include_last && i + 1 == prefixes.size();
+    if (target.staged) {
+      MappedPath m = map_path(config_, lexical_absolute(prefix, cwd_));
+      // Ancestors of the stage itself (or of a mapped prefix) are not ours to make.
+      if (!m.staged || m.via_destdir != whole.via_destdir) continue;
+      Place p = root_->locate(m.path, true);
+      int err = p.error;
+      if (err == 0 && ::mkdirat(p.dirfd, p.name.c_str(), disk) == 0) {
+        // mkdirat applied the umask; the stage's rule wants exactly `disk`.
+        struct stat st;
+        if (::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+          if ((st.st_mode & 07777) != disk) ::fchmodat(p.dirfd, p.name.c_str(), disk, 0);
+          record(entry_for(p.logical, st, mode, default_owner(), default_group()));
+        }
+        if (announce) announce(prefix);
+        continue;
+      }
+      if (err == 0) {
+        err = errno;
+        struct stat st;
+        if (::fstatat(p.dirfd, p.name.c_str(), &st, 0) == 0 && S_ISDIR(st.st_mode)) continue;
+        if (err == EEXIST) err = last ? EEXIST : ENOTDIR;
+      } else if (err == ENOENT) {
+        // A dangling symlink: GNU's mkdir() of it fails with EEXIST.
+        Place link = root_->locate(m.path, false);
+        struct stat st;
+        if (link.error == 0 && ::fstatat(link.dirfd, link.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) err = EEXIST;
+      }
+      if (failed) *failed = prefix;
+      return err;
+    }
     if (::mkdir(prefix.c_str(), mode) == 0) {
       // The umask may have taken bits the caller asked for; a setgid bit
       // inherited from the parent stays, as with GNU (which never chmods).
@@ -155,7 +183,7 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
     int err = errno;
     struct stat st;
     if (::stat(prefix.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
-    if (err == EEXIST && ::stat(prefix.c_str(), &st) == 0) err = end == path.size() ? EEXIST : ENOTDIR;
+    if (err == EEXIST && ::stat(prefix.c_str(), &st) == 0) err = last ? EEXIST : ENOTDIR;
     if (failed) *failed = prefix;
     return err;
   }
