@@ -11,6 +11,8 @@ M=$D/mkdir
 for target in / ../../.. ../outside /../../.. "$T/outside" "$T/outside/" ../../../../../../.. /./ ; do
   new_stage
   ln -s "$target" "$DESTDIR/usr"
+  # Absolute targets point into the stage: make them exist there.
+  case $target in "$T"*) mkdir -p "$DESTDIR$target" && chown -R nobody "$DESTDIR/tmp" ;; esac
   ln -s usr "$DESTDIR/chain1"
   ln -s /chain1 "$DESTDIR/chain2"
   mkdir "$DESTDIR/lib"
@@ -64,12 +66,17 @@ check "mkdir -p through a self loop fails with ELOOP" grep -q 'Too many levels o
 expect_eq "loops: nothing recorded" 0 "$(db_count)"
 check "loops: nothing outside" outside_untouched
 
-# A dangling absolute link is resolved in the stage: the directory is made there.
+# A dangling absolute link is resolved in the stage (where it dangles too):
+# mkdir -p through it fails as GNU's does through a dangling link.
 new_stage
 ln -s "$T/outside/new" "$DESTDIR/dangling"
-staged "$M" -p "$DESTDIR/dangling/sub"
-check "a dangling absolute link: made inside the stage" test -d "$DESTDIR$T/outside/new/sub"
+staged "$M" -p "$DESTDIR/dangling/sub" 2>"$T/err"
+expect_eq "mkdir -p through a dangling absolute link fails as in GNU" \
+  "$M: cannot create directory '$DESTDIR/dangling': File exists" "$(cat "$T/err")"
 check "a dangling absolute link: nothing outside" outside_untouched
+mkdir -p "$T/x" && ln -s nowhere "$T/x/dangling"
+(cd "$T/x" && LC_ALL=C /usr/bin/mkdir -p dangling/sub 2>"$T/err")
+expect_eq "(GNU's message through a dangling link)" "/usr/bin/mkdir: cannot create directory 'dangling': File exists" "$(cat "$T/err")"
 ln -s "$T/outside/file" "$DESTDIR/dangling2"
 staged "$I" "$T/f" "$DESTDIR/dangling2"
 check "install onto a dangling link replaces the link" test -f "$DESTDIR/dangling2" -a ! -L "$DESTDIR/dangling2"
