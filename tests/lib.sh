@@ -127,7 +127,14 @@ db_row() {
 # staged [VAR=VALUE]... CMD...: runs CMD with the staging environment, as the
 # current user; staged_nobody: the same as nobody (when root).
 staged() { env LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"; }
-staged_nobody() { as_nobody env LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"; }
+staged_nobody() {
+  if [ "$MY_UID" -eq 0 ]; then
+    setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- \
+      env PATH="$PATH" HOME=/nonexistent LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"
+  else
+    env LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"
+  fi
+}
 # disk_mode PATH: on-disk permission bits in octal ("755").
 disk_mode() { stat -c %a "$1"; }
 # no_temp_files DIR: no leftover .stage-tmp.* anywhere below DIR.
