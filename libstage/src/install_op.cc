@@ -243,8 +243,10 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       if (options.link == InstallOptions::Link::SymbolicAbsolute) {
         target = lexical_absolute(source, current_directory());
       } else if (options.link == InstallOptions::Link::SymbolicRelative) {
-        std::string from = lexical_absolute(dest_operand, current_directory());
-        std::string to = lexical_absolute(source, current_directory());
+        // Between logical locations: a link made in the stage must be right
+        // where the package is installed, whichever rule named each side.
+        std::string from = dest.staged ? dest.logical : lexical_absolute(dest_operand, current_directory());
+        std::string to = src.staged ? src.logical : lexical_absolute(source, current_directory());
         std::string from_dir = parent_of(from);
         size_t common = 0;
         for (size_t i = 0; i <= std::min(from_dir.size(), to.size()); ++i) {
@@ -254,7 +256,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
           if (i == from_dir.size() || i == to.size() || from_dir[i] != to[i]) break;
         }
         std::string up;
-        for (size_t i = common; i < from_dir.size(); ++i)
+        for (size_t i = common; i < from_dir.size() && from_dir != "/"; ++i)
           if (from_dir[i] == '/') up += "../";
         target = up + to.substr(common == 0 ? 1 : common + 1);
       } else {
