@@ -4,6 +4,7 @@
 #include "stage/install_op.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -42,6 +43,9 @@ std::string external_path(Session& session, const Place& dest, const std::string
 }
 
 bool run_strip(const std::string& program, const std::string& path) {
+  // An ignored SIGCHLD (inherited: "trap '' CHLD") would reap strip by
+  // itself and waitpid() fail with ECHILD; GNU resets it too.
+  ::signal(SIGCHLD, SIG_DFL);
   pid_t pid;
   const char* argv[] = {program.c_str(), path.c_str(), nullptr};
   int rc = ::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, const_cast<char**>(argv), environ);
