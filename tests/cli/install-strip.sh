@@ -24,6 +24,8 @@ gnu_vs_ours "-s -p with a replacing strip program" install s_bin -p -s --strip-p
 gnu_vs_ours "a failing strip program" install s_bin -s --strip-program=false prog d/p
 gnu_vs_ours "a missing strip program" install s_bin -s --strip-program=/nonexistent/strip prog d/p
 gnu_vs_ours "a missing strip program, two files" install s_bin -s --strip-program=/nonexistent/strip prog prog d
+# coreutils tests/install/trap.sh: an ignored SIGCHLD must not break -s.
+gnu_vs_ours "-s with SIGCHLD ignored (trap.sh)" sh s_bin -c "trap '' CHLD; exec install -s prog d"
 gnu_vs_ours "--strip-program without -s" install s_bin --strip-program=/nonexistent/strip prog d/p
 s_dash() { cp "$T/prog" prog; mkdir -- -d; }
 # coreutils 9.1 hands "-d/p" to strip as is (strip takes it for options);
