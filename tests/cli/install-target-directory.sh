@@ -35,6 +35,7 @@ gnu_vs_ours "-d through a symlink" install s_files -d dlink/sub
 gnu_vs_ours "-d on an existing directory" install s_files -d d
 gnu_vs_ours "-d with a trailing slash" install s_files -d new/
 gnu_vs_ours "-d dot" install s_files -d .
+gnu_vs_ours "-d with /. and /.. (d-slashdot.sh)" install s_files -d d1/. d2/.. d3/./x/..
 gnu_vs_ours "-v file forms" install s_files -v f g d
 s_bin() { echo one > f; mkdir -p sub/dir; }
 gnu_vs_ours "source with a directory part lands by basename" install s_bin -t sub/dir sub/../f

@@ -27,6 +27,7 @@ gnu_vs_ours "-p onto a file" mkdir s_some -p f
 gnu_vs_ours "a file in the way without -p" mkdir s_some f/x
 gnu_vs_ours "one failure among successes" mkdir s_some a new f/x other
 gnu_vs_ours "-p dot" mkdir s_none -p .
+gnu_vs_ours "-p with /. and /.. (p-slashdot.sh)" mkdir s_none -p d1/. d2/.. d3/./x/..
 gnu_vs_ours "dot" mkdir s_none .
 gnu_vs_ours "empty name" mkdir s_none ''
 gnu_vs_ours "-p empty name" mkdir s_none -p ''
