@@ -3,17 +3,19 @@
 
 s_none() { :; }
 s_file() { echo x > f; mkdir d; }
-gnu_vs_ours "invalid mode" mkdir s_none -m q+z a
-gnu_vs_ours "invalid octal mode" mkdir s_none -m 8 a
-gnu_vs_ours "too large a mode" mkdir s_none -m 77777 a
-gnu_vs_ours "unknown option" mkdir s_none --bogus a
+gnu_vs_ours_each "mkdir usage errors" s_none \
+  'mkdir -m q+z a' \
+  'mkdir -m 8 a' \
+  'mkdir -m 77777 a' \
+  'mkdir --bogus a'
 gnu_vs_ours "missing operand" mkdir s_none
 gnu_vs_ours "existing" mkdir s_file d
 gnu_vs_ours "existing file" mkdir s_file f
 gnu_vs_ours "missing parent" mkdir s_none a/b
-gnu_vs_ours "file as parent" mkdir s_file f/a
-gnu_vs_ours "-p file as parent" mkdir s_file -p f/a/b
-gnu_vs_ours "errors do not stop the others" mkdir s_file f a d b
+gnu_vs_ours_each "mkdir operand errors" s_file \
+  'mkdir f/a' \
+  'mkdir -p f/a/b' \
+  'mkdir f a d b'
 
 # ---- Staged ----
 new_stage

@@ -4,31 +4,37 @@
 
 s_none() { :; }
 s_some() { mkdir -p a/b; echo x > f; ln -s . slink; ln -s a alink; ln -s nowhere dangling; }
-gnu_vs_ours "one directory" mkdir s_none a
-gnu_vs_ours "several" mkdir s_none a b c
-gnu_vs_ours "-p new parents" mkdir s_none -p a/b/c
-gnu_vs_ours "-p existing" mkdir s_some -p a/b
-gnu_vs_ours "-p partly existing" mkdir s_some -p a/b/c/d
-gnu_vs_ours "-pv announces only what it makes" mkdir s_some -pv a/b/c/d
+gnu_vs_ours_each "plain and -p" s_none \
+  'mkdir a' \
+  'mkdir a b c' \
+  'mkdir -p a/b/c'
+gnu_vs_ours_each "-p with existing directories" s_some \
+  'mkdir -p a/b' \
+  'mkdir -p a/b/c/d' \
+  'mkdir -pv a/b/c/d'
 gnu_vs_ours "-pv five levels (p-v.sh)" mkdir s_none -pv foo/a/b/c/d
 gnu_vs_ours "-p absolute (p-1.sh, p-2.sh)" sh s_none -c 'mkdir --parents "$PWD/t/u"'
-gnu_vs_ours "-p dots" mkdir s_none -p a/./b/../c ./d/. e/..
-gnu_vs_ours "-p trailing slash (t-slash.sh)" mkdir s_none -p dir/ x//y//
-gnu_vs_ours "trailing slash (t-slash.sh)" mkdir s_none d2/
-gnu_vs_ours "-p through a symlink to . (p-thru-slink.sh)" mkdir s_some -p slink/x
-gnu_vs_ours "-p through a symlink" mkdir s_some -p alink/new/deep
-gnu_vs_ours "-p onto a symlink to a directory" mkdir s_some -p alink
-gnu_vs_ours "-p onto a dangling symlink" mkdir s_some -p dangling
-gnu_vs_ours "existing without -p" mkdir s_some a
+gnu_vs_ours_each "dots and trailing slashes (t-slash.sh)" s_none \
+  'mkdir -p a/./b/../c ./d/. e/..' \
+  'mkdir -p dir/ x//y//' \
+  'mkdir d2/'
+gnu_vs_ours_each "symlinks (p-thru-slink.sh), existing names" s_some \
+  'mkdir -p slink/x' \
+  'mkdir -p alink/new/deep' \
+  'mkdir -p alink' \
+  'mkdir -p dangling' \
+  'mkdir a'
 gnu_vs_ours "missing parent without -p" mkdir s_none x/y
 gnu_vs_ours "-v" mkdir s_none -v a b
-gnu_vs_ours "-p a file in the way" mkdir s_some -p f/x
-gnu_vs_ours "-p onto a file" mkdir s_some -p f
-gnu_vs_ours "a file in the way without -p" mkdir s_some f/x
-gnu_vs_ours "one failure among successes" mkdir s_some a new f/x other
-gnu_vs_ours "-p dot" mkdir s_none -p .
-gnu_vs_ours "-p with /. and /.. (p-slashdot.sh)" mkdir s_none -p d1/. d2/.. d3/./x/..
-gnu_vs_ours "dot" mkdir s_none .
+gnu_vs_ours_each "files in the way" s_some \
+  'mkdir -p f/x' \
+  'mkdir -p f' \
+  'mkdir f/x' \
+  'mkdir a new f/x other'
+gnu_vs_ours_each "dot, dot-dot and empty names (p-slashdot.sh)" s_none \
+  'mkdir -p .' \
+  'mkdir -p d1/. d2/.. d3/./x/..' \
+  'mkdir .'
 gnu_vs_ours "empty name" mkdir s_none ''
 gnu_vs_ours "-p empty name" mkdir s_none -p ''
 s_ro() { mkdir ro; chmod 555 ro; }
