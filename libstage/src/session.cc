@@ -137,6 +137,15 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
   MappedPath whole;
   if (target.staged) whole = map_path(config_, lexical_absolute(operand, cwd_));
   mode_t disk = disk_mode_for(mode, true);
+  // Records a directory made in the stage, on disk exactly `disk` (mkdirat
+  // applied the umask).
+  auto made_in_stage = [&](int dirfd, const std::string& name, const std::string& logical) {
+    struct stat st;
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if ((st.st_mode & 07777) != disk) ::fchmodat(dirfd, name.c_str(), disk, 0);
+    record(entry_for(logical, st, mode, default_owner(), default_group()));
+  };
+  bool first_staged = true;
   std::vector<std::string> prefixes = ancestor_prefixes(operand, include_last);
   for (size_t i = 0; i < prefixes.size(); ++i) {
     const std::string& prefix = prefixes[i];
@@ -145,15 +154,28 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
       MappedPath m = map_path(config_, lexical_absolute(prefix, cwd_));
       // Ancestors of the stage itself (or of a mapped prefix) are not ours to make.
       if (!m.staged || m.via_destdir != whole.via_destdir) continue;
+      if (first_staged) {
+        // What lies above the first mapped prefix ("/usr" for STAGE_MAP=/usr/pkg)
+        // exists on the host, so the operand does not make it; the stage
+        // may lack it: made and recorded, silently as GNU would be.
+        first_staged = false;
+        std::string failed_logical;
+        int err = root_->make_dirs(
+            m.path, false, disk,
+            [&](const std::string& logical) {
+              Place made = root_->locate(logical, false);
+              if (made.error == 0) made_in_stage(made.dirfd, made.name, logical);
+            },
+            &failed_logical);
+        if (err) {
+          if (failed) *failed = shown_name(failed_logical, m.via_destdir);
+          return err;
+        }
+      }
       Place p = root_->locate(m.path, true);
       int err = p.error;
       if (err == 0 && ::mkdirat(p.dirfd, p.name.c_str(), disk) == 0) {
-        // mkdirat applied the umask; the stage's rule wants exactly `disk`.
-        struct stat st;
-        if (::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-          if ((st.st_mode & 07777) != disk) ::fchmodat(p.dirfd, p.name.c_str(), disk, 0);
-          record(entry_for(p.logical, st, mode, default_owner(), default_group()));
-        }
+        made_in_stage(p.dirfd, p.name, p.logical);
         if (announce) announce(prefix);
         continue;
       }
