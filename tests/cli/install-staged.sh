@@ -76,4 +76,17 @@ check "STAGE_DB: not in the default database" test -z "$(db_rows "where path='/v
 check "STAGE_TRACE names the operation" grep -q '/var/lib/x 0640 games:root' "$T/trace"
 expect_eq "STAGE_TRACE: a line per recorded entry (/var, /var/lib, /var/lib/x)" 3 "$(wc -l < "$T/trace")"
 
+# A mapped prefix in an empty stage: what lies above it is made there too.
+new_stage
+staged_nobody STAGE_MAP=/usr/pkg "$D/mkdir" -p /usr/pkg/share/doc
+staged_nobody STAGE_MAP=/usr/pkg "$I" -D "$T/src" /usr/pkg/lib/x
+staged_nobody STAGE_MAP=/usr/pkg "$I" -d /usr/pkg/etc
+expect_eq "STAGE_MAP=/usr/pkg in an empty stage" "/usr dir
+/usr/pkg dir
+/usr/pkg/etc dir
+/usr/pkg/lib dir
+/usr/pkg/lib/x file
+/usr/pkg/share dir
+/usr/pkg/share/doc dir" "$(db_rows | cut -d' ' -f1,2)"
+
 done_testing
