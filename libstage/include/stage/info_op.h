@@ -2,6 +2,32 @@
 // stage: reads the Info file (stage-first) and the dir file, compressed or
 // not, then rewrites the dir file atomically in its own compression, or, for a
 // staged dir file with STAGE_INFO=record, records the entries instead.
+//
+// Deliberate differences from texinfo 6.8, each where texinfo loses data,
+// crashes or misleads (scripts/install-info-differential checks that nothing
+// else differs):
+//  - The dir file is replaced atomically (temporary file, rename): a failure
+//    or a kill never leaves half of it. A host dir file that is a symlink is
+//    written through it; its owner is kept where permitted; in a directory we
+//    may not write, it is rewritten in place as texinfo does. Hard links to
+//    it are not kept. An unchanged dir file is not rewritten.
+//  - A failed run changes nothing: texinfo creates a missing dir file before
+//    it reads the Info file, even when that then fails.
+//  - --add-once (and `--section REGEX TITLE`) never truncates the dir file.
+//  - Corrupt or truncated compressed data is an error (texinfo goes on with
+//    whatever its decompressor printed, and can write a truncated dir file).
+//  - --test with a dir file shorter than 13 bytes: texinfo deletes it, then
+//    fails; here it is read as texinfo's header and nothing changes.
+//  - An entry without ". " keeps its text (texinfo writes freed memory);
+//    --max-width at or below the columns, or --calign=1, format (texinfo
+//    crashes or loops).
+//  - Messages: an unreadable Info file reports its own errno (texinfo reports
+//    the ENOENT of its last ".lzma" try); a dir file that is a directory says
+//    "Is a directory for DIR" (texinfo: "DIR: empty file"); write errors carry
+//    the program name (texinfo's perror() has none).
+//  - When the legacy `--section REGEX TITLE` scan stops, texinfo drops the
+//    remaining arguments; they are kept.
+//  - Names are compared with ASCII case folding (texinfo's follows the locale).
 #pragma once
 
 #include <string>
