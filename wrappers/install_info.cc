@@ -129,6 +129,8 @@ int column_argument(const char* text) {
 
 int install_info_main(int argc, char** argv) {
   using stage::InfoEntryArg;
+  // texinfo's own messages always say "install-info:" (getopt's use argv[0]).
+  stage::diag::set_program("install-info");
   stage::InstallInfoOptions options;
   stage::InfoDirOptions& dir = options.dir;
   bool have_info_file = false, have_dir_file = false;
