@@ -59,5 +59,18 @@ cp "$H/ii-0011-input-dir-file" dir
 INSTALL_INFO_NO_INDENT=1 "$II" "$H/ii-0011-input-info-file" dir
 check "INSTALL_INFO_NO_INDENT acts as --no-indent (ii-0011)" cmp -s dir "$H/ii-0011-expected-dir-file"
 
+# A writable dir file in a directory we may not write: texinfo rewrites it in
+# place, and so do we (the atomic rename is not possible there).
+chmod 755 "$T"
+mkdir locked && cp "$H/ii-0001-input-dir-file" locked/dir && chmod 666 locked/dir && chmod 555 locked
+as_nobody "$II" "$H/ii-0001-input-info-file" locked/dir
+expect_eq "a writable dir file in a read-only directory is updated" 0 $?
+check "  with texinfo's content" cmp -s locked/dir "$H/ii-0001-expected-dir-file"
+# A dir file that is a symlink is written through it, like texinfo's fopen().
+cp "$H/ii-0001-input-dir-file" target && ln -s target link
+"$II" "$H/ii-0001-input-info-file" link
+check "a symlinked dir file: the link stays, the target is updated" \
+  sh -c "test -L link && cmp -s target '$H/ii-0001-expected-dir-file'"
+
 check "no temporary file left" test -z "$(find . -name '.stage-tmp*')"
 done_testing
