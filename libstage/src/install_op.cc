@@ -245,7 +245,9 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       }
     } else {
       if (options.link == InstallOptions::Link::SymbolicAbsolute) {
-        target = lexical_absolute(source, current_directory());
+        // Where the source is installed, not where it is staged: the link
+        // must be right on the target system.
+        target = src.staged ? src.logical : lexical_absolute(source, current_directory());
       } else if (options.link == InstallOptions::Link::SymbolicRelative) {
         // Between logical locations: a link made in the stage must be right
         // where the package is installed, whichever rule named each side.

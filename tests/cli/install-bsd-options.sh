@@ -34,6 +34,11 @@ mkdir -p "$T/judge/usr/bin" && touch "$T/judge/usr/bin/a" && (cd "$T/judge" && l
 expect_eq "staged -l rs at the stage's top: ln -r's text" "$(readlink "$T/judge/toplevel")" "$(readlink "$DESTDIR/toplevel")"
 expect_eq "staged -l rs recorded as a link with its text" "link ../bin/a" \
   "$(sqlite3 -separator ' ' "$DESTDIR.stagedb" "select type,target from entries where path='/usr/lib/rel1'")"
+staged_nobody "$I" -D -l as "$DESTDIR/usr/bin/a" "$DESTDIR/usr/lib/abs1"
+staged_nobody "$I" -D -l as /usr/bin/a /usr/lib/abs2
+for l in usr/lib/abs1 usr/lib/abs2; do
+  expect_eq "staged -l as $l: the installed path, never the stage's" "/usr/bin/a" "$(readlink "$DESTDIR/$l")"
+done
 # -l h inside the stage: a hard link, recorded as one.
 staged_nobody "$I" -l h "$DESTDIR/usr/bin/a" "$DESTDIR/usr/bin/hard"
 expect_eq "staged -l h: one inode" "$(stat -c %i "$DESTDIR/usr/bin/a")" "$(stat -c %i "$DESTDIR/usr/bin/hard")"
