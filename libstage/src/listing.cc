@@ -50,15 +50,6 @@ void walk_disk(int dirfd, const std::string& logical_dir, std::vector<DiskObject
   ::closedir(d);
 }
 
-EntryType type_of(const struct stat& st) {
-  if (S_ISDIR(st.st_mode)) return EntryType::Dir;
-  if (S_ISLNK(st.st_mode)) return EntryType::Symlink;
-  if (S_ISFIFO(st.st_mode)) return EntryType::Fifo;
-  if (S_ISCHR(st.st_mode)) return EntryType::CharDevice;
-  if (S_ISBLK(st.st_mode)) return EntryType::BlockDevice;
-  return EntryType::File;
-}
-
 struct InodeKey {
   uint64_t dev, ino;
   bool operator==(const InodeKey&) const = default;
@@ -74,7 +65,15 @@ Listing reconcile(const std::string& destdir, std::vector<Entry> records, const 
   int root = ::open(destdir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) throw std::system_error(errno, std::generic_category(), destdir);
   std::vector<DiskObject> disk;
-  walk_disk(root, "/", disk);
+  // fdopendir() takes the descriptor it is given: walk a duplicate, keep
+  // `root` for readlinkat() below.
+  int walk_fd = ::fcntl(root, F_DUPFD_CLOEXEC, 0);
+  if (walk_fd < 0) {
+    int err = errno;
+    ::close(root);
+    throw std::system_error(err, std::generic_category(), destdir);
+  }
+  walk_disk(walk_fd, "/", disk);
   // The walk sorted each directory's names, not whole paths ("a/b" vs "a-b").
   std::sort(disk.begin(), disk.end(), [](const DiskObject& a, const DiskObject& b) { return a.path < b.path; });
 
@@ -93,19 +92,25 @@ Listing reconcile(const std::string& destdir, std::vector<Entry> records, const 
   for (const auto& obj : disk) {
     ListedEntry le;
     le.disk = obj.st;
-    if (auto it = by_path.find(obj.path); it != by_path.end()) {
-      le.entry = records[it->second];
-      used[it->second] = true;
+    auto at_path = by_path.find(obj.path);
+    if (at_path != by_path.end() && type_matches(records[at_path->second].type, obj.st.st_mode)) {
+      le.entry = records[at_path->second];
+      used[at_path->second] = true;
     } else if (auto ino = by_inode.find(InodeKey{static_cast<uint64_t>(obj.st.st_dev), static_cast<uint64_t>(obj.st.st_ino)});
-               ino != by_inode.end() && !used[ino->second] && !on_disk.count(records[ino->second].path) &&
-               records[ino->second].type == type_of(obj.st)) {
+               at_path == by_path.end() && ino != by_inode.end() && !used[ino->second] &&
+               !on_disk.count(records[ino->second].path) && type_matches(records[ino->second].type, obj.st.st_mode)) {
       // Moved by a tool outside the suite (mv): the record follows the inode.
+      // Its disk identity stays the recorded one (a digest is reused only
+      // while the file is unchanged, and mv changes the ctime).
       le.entry = records[ino->second];
       used[ino->second] = true;
+      le.recorded_path = le.entry.path;
       out.updates.remove.push_back(le.entry.path);
       le.entry.path = obj.path;
-      le.entry.disk = disk_identity(obj.st);
-      out.updates.put.push_back(le.entry);
+      Entry moved = le.entry;
+      moved.disk = disk_identity(obj.st);
+      moved.sha256.clear();
+      out.updates.put.push_back(std::move(moved));
       le.renamed = true;
     } else {
       le.untracked = true;
@@ -136,6 +141,19 @@ Listing reconcile_stage(const std::string& destdir, const std::string& db, const
   Listing listing = reconcile(destdir, store->list_all(), default_owner, default_group);
   if (write_back) store->commit(listing.updates);
   return listing;
+}
+
+bool type_matches(EntryType type, mode_t st_mode) {
+  switch (type) {
+    case EntryType::File:
+    case EntryType::Hardlink: return S_ISREG(st_mode);
+    case EntryType::Dir: return S_ISDIR(st_mode);
+    case EntryType::Symlink: return S_ISLNK(st_mode);
+    case EntryType::Fifo: return S_ISFIFO(st_mode);
+    case EntryType::CharDevice: return S_ISCHR(st_mode);
+    case EntryType::BlockDevice: return S_ISBLK(st_mode);
+  }
+  return false;
 }
 
 char type_letter(EntryType type) {
