@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
       emit(out);
       return 0;
     }
-    auto entries = stage::select_entries(stage.listing.entries, paths, untracked_only);
+    auto entries = stage::select_entries(std::move(stage.listing.entries), paths, untracked_only);
     if (check) {
       auto findings = stage::qa_check(entries, ctx);
       emit(stage::format_findings(findings));

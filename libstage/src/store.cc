@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include "stage/bulk_memory.h"
+
 #include <cstring>
 #include <string_view>
 
@@ -154,6 +156,13 @@ class SqliteStore final : public Store {
     std::string sql = std::string("SELECT ") + kColumns + " FROM entries ORDER BY path";
     Statement st(db_, sql.c_str());
     std::vector<Entry> out;
+    {
+      // Sized up front: growing a vector of 100,000 entries moves them all
+      // several times (stage-ls's budget, SPEC "Speed budget").
+      Statement count(db_, "SELECT count(*) FROM entries");
+      if (count.step()) out.reserve(static_cast<size_t>(count.integer(0)));
+      advise_huge_pages(out.data(), out.capacity() * sizeof(Entry));
+    }
     while (st.step()) out.push_back(row(st));
     return out;
   }

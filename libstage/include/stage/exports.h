@@ -55,7 +55,7 @@ LoadedStage load_stage(ExportContext& ctx, const std::string& db, bool hash);
 
 /// The entries below (or at) any of `paths` (logical, absolute or relative to
 /// the stage root; all when `paths` is empty), only untracked ones with `untracked_only`.
-std::vector<ListedEntry> select_entries(const std::vector<ListedEntry>& entries, const std::vector<std::string>& paths,
+std::vector<ListedEntry> select_entries(std::vector<ListedEntry> entries, const std::vector<std::string>& paths,
                                         bool untracked_only = false);
 /// The same selection for records that are gone.
 std::vector<Entry> select_missing(const std::vector<Entry>& missing, const std::vector<std::string>& paths);
@@ -92,6 +92,10 @@ UnknownNames unknown_names(ExportContext& ctx, const std::vector<ListedEntry>& e
 /// throws ExportError listing the names to add to STAGE_PASSWD/STAGE_GROUPFILE
 /// unless ctx.unknown_id is set.
 void require_ids(ExportContext& ctx, const std::vector<ListedEntry>& entries);
+
+/// Reserves `bytes` for an export's text and backs it with huge pages (see
+/// advise_huge_pages()): the text of 100,000 entries is tens of megabytes.
+void reserve_output(std::string& out, size_t bytes);
 
 /// The mode to export: the recorded one (mode bits only, 07777).
 inline uint32_t export_mode(const ListedEntry& le) { return le.entry.mode & 07777; }

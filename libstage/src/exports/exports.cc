@@ -10,10 +10,16 @@
 #include <set>
 #include <system_error>
 
+#include "stage/bulk_memory.h"
 #include "stage/path_map.h"
 #include "stage/store.h"
 
 namespace stage {
+
+void reserve_output(std::string& out, size_t bytes) {
+  out.reserve(bytes);
+  advise_huge_pages(out.data(), out.capacity());
+}
 
 ExportContext make_export_context(const std::string& destdir, const Config& config) {
   ExportContext ctx;
@@ -69,13 +75,14 @@ bool wanted(const std::string& path, const std::vector<std::string>& prefixes) {
 
 }  // namespace
 
-std::vector<ListedEntry> select_entries(const std::vector<ListedEntry>& entries, const std::vector<std::string>& paths,
+std::vector<ListedEntry> select_entries(std::vector<ListedEntry> entries, const std::vector<std::string>& paths,
                                         bool untracked_only) {
+  if (paths.empty() && !untracked_only) return entries;
   auto prefixes = logical_prefixes(paths);
-  std::vector<ListedEntry> out;
-  for (const auto& le : entries)
-    if (wanted(le.entry.path, prefixes) && (!untracked_only || le.untracked)) out.push_back(le);
-  return out;
+  std::erase_if(entries, [&](const ListedEntry& le) {
+    return !wanted(le.entry.path, prefixes) || (untracked_only && !le.untracked);
+  });
+  return entries;
 }
 
 std::vector<Entry> select_missing(const std::vector<Entry>& missing, const std::vector<std::string>& paths) {

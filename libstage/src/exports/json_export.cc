@@ -99,6 +99,7 @@ std::string object(const Entry& e, ExportContext& ctx, const char* status, const
 
 std::string format_json(const std::vector<ListedEntry>& entries, ExportContext& ctx) {
   std::string out;
+  reserve_output(out, entries.size() * 480);
   for (const auto& le : entries) {
     const char* status = le.untracked ? "untracked" : le.renamed ? "renamed" : "tracked";
     std::optional<uint64_t> size;

@@ -44,7 +44,9 @@ std::string format_mtree(const std::vector<ListedEntry>& entries, ExportContext&
   // name the extracting system lacks: a wrong owner, silently. So an
   // unknown name is an error here, as for the other numeric exports.
   require_ids(ctx, entries);
-  std::string out = "#mtree\n";
+  std::string out;
+  reserve_output(out, 256 + entries.size() * 200);
+  out += "#mtree\n";
   std::string root = ". type=dir";
   owner_keywords(root, ctx, ctx.default_owner, ctx.default_group);
   root += " mode=0755\n";
