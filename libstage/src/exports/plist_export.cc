@@ -80,6 +80,11 @@ TextExport format_plist(const std::vector<ListedEntry>& entries, ExportContext& 
       continue;
     }
     if (is_dir) {
+      // Directives wrap files only: pkgsrc keeps directory permissions in
+      // OWN_DIRS_PERMS (--format pkgsrc-perms).
+      set("owner", owner_now, "");
+      set("group", group_now, "");
+      set("mode", mode_now, "");
       out.text += "@pkgdir " + rel + "\n";
       continue;
     }
