@@ -54,12 +54,22 @@ s=$(date +%s%N); "$B/stage-ls" --destdir "$w/stage" --format mtree >/dev/null; e
 echo "first mtree export (hashes all files): $(( (e - s) / 1000000 )) ms"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# time_runs CMD...: "WALL ms wall, CPU ms cpu" medians over R runs (CPU is
+# user+sys: on a shared machine the wall time also counts other loads).
 time_runs() {
+  local walls=() cpus=() r s e u
   for ((r = 0; r < R; r++)); do
-    s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N)
-    echo $(( (e - s) / 1000000 ))
-  done | median
+    s=$(date +%s%N)
+    u=$( { /usr/bin/time -f '%U %S' "$@" >/dev/null; } 2>&1 | tail -1)
+    e=$(date +%s%N)
+    walls+=($(( (e - s) / 1000000 )))
+    cpus+=($(echo "$u" | awk '{printf "%d", ($1 + $2) * 1000}'))
+  done
+  echo "$(printf '%s\n' "${walls[@]}" | median) ms wall, $(printf '%s\n' "${cpus[@]}" | median) ms cpu"
 }
-echo "stage-ls (ls format), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage") ms"
-echo "stage-ls --format mtree (digests reused), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage" --format mtree) ms"
-echo "stage-ls --format json (digests reused), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage" --format json) ms"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "stage-ls (ls format), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage")"
+echo "stage-ls --format mtree (digests reused), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage" --format mtree)"
+echo "stage-ls --format json (digests reused), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage" --format json)"
+echo "stage-ls --format fakeroot, median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage" --format fakeroot)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
