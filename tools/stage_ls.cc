@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (prefix.empty() || prefix[0] != '/') stage::diag::usage_error("--prefix must be an absolute path, not '" + prefix + "'");
   if (missing_only && format != "ls" && format != "json")
     stage::diag::usage_error("--missing lists records whose file is gone: use it with --format ls or json");
   if (check && (missing_only || format != "ls"))
@@ -70,7 +71,8 @@ int main(int argc, char** argv) {
     stage::read_target_env(config);
     stage::ExportContext ctx = stage::make_export_context(where.destdir, config);
     ctx.unknown_id = unknown_id;
-    bool hash = check || format == "mtree" || format == "json";
+    // Digests only where the format shows them (--check reads content itself).
+    bool hash = format == "mtree" || format == "json";
     stage::LoadedStage stage = stage::load_stage(ctx, where.db, hash);
 
     if (missing_only) {

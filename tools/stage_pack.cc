@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
 
+  if (!prefix.empty() && prefix[0] != '/')
+    stage::diag::usage_error("--prefix must be an absolute path, not '" + prefix + "'");
   try {
     if (!stage::compression_for(output))
       throw stage::PackError("cannot tell the format of '" + output +
