@@ -15,6 +15,7 @@ const Tool kTools[] = {
     {"install", install_main},
     {"ginstall", install_main},
     {"mkdir", mkdir_main},
+    {"install-info", install_info_main},
 };
 }  // namespace
 

@@ -195,6 +195,36 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
   return store().get(logical);
 }
 
+void Session::record_info(InfoRecord record) {
+  if (!config_.trace.empty())
+    trace(diag::program() + " info " + record.info_file + " " + record.dir_file + " " + record.section);
+  pending_.info_put.push_back(std::move(record));
+}
+
+void Session::forget_info(const std::string& info_file, const std::string& dir_file) {
+  std::erase_if(pending_.info_put,
+                [&](const InfoRecord& r) { return r.info_file == info_file && r.dir_file == dir_file; });
+  pending_.info_remove.push_back(InfoRecord{info_file, dir_file, {}, {}});
+  if (!config_.trace.empty()) trace(diag::program() + " forget-info " + info_file + " " + dir_file);
+}
+
+std::vector<InfoRecord> Session::info_records() {
+  auto same = [](const InfoRecord& a, const InfoRecord& b) {
+    return a.info_file == b.info_file && a.dir_file == b.dir_file;
+  };
+  std::vector<InfoRecord> records = store().list_info();
+  // Queued changes win: removals and replacements drop what the database has.
+  std::erase_if(records, [&](const InfoRecord& r) {
+    for (const auto& x : pending_.info_remove)
+      if (same(r, x)) return true;
+    for (const auto& x : pending_.info_put)
+      if (same(r, x)) return true;
+    return false;
+  });
+  records.insert(records.end(), pending_.info_put.begin(), pending_.info_put.end());
+  return records;
+}
+
 Principal Session::default_owner() { return resolve_principal(users_, config_.owner); }
 Principal Session::default_group() { return resolve_principal(groups_, config_.group); }
 
