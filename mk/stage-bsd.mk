@@ -16,6 +16,8 @@ LN?=		${STAGE_DROPINS}/ln
 STAGE_DESTDIR?=	${DESTDIR:tA}
 .endif
 .if !empty(STAGE_DESTDIR)
+# The drop-ins want an existing stage (as stage-run makes it).
+_STAGE_MKDIR!=	mkdir -p ${STAGE_DESTDIR:Q} && echo ok
 STAGE_PASSTHROUGH?=	/tmp:/var/tmp:/dev:/proc:${.CURDIR}
 .export STAGE_DESTDIR STAGE_PASSTHROUGH
 .if empty(PATH:M${STAGE_DROPINS}*)

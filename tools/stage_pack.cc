@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   } catch (const stage::PackError& e) {
     stage::diag::fatal(e.what());
   } catch (const std::system_error& e) {
-    stage::diag::fatal(std::string("cannot read stage: '") + e.what() + "'", e.code().value());
+    stage::diag::fatal(e.what());  // "PATH: reason"
   }
   return 0;
 }
