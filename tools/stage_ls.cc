@@ -10,6 +10,7 @@
 #include "stage/diag.h"
 #include "stage/exports.h"
 #include "stage/fakeroot_export.h"
+#include "stage/info_export.h"
 #include "stage/json_export.h"
 #include "stage/listing.h"
 #include "stage/mtree_export.h"
@@ -45,8 +46,10 @@ int main(int argc, char** argv) {
   std::optional<uint32_t> unknown_id;
   app.add_option("--destdir", destdir, "the staging root (default: $STAGE_DESTDIR, else the current directory)");
   app.add_option("--db", db, "the database (default: $STAGE_DB, else DESTDIR.stagedb)");
-  app.add_option("--format", format, "ls, mtree, plist, pkgsrc-perms, fakeroot or json")
-      ->check(CLI::IsMember({"ls", "mtree", "plist", "pkgsrc-perms", "fakeroot", "json"}));
+  app.add_option("--format", format,
+                 "ls, mtree, plist, pkgsrc-perms, fakeroot, json, or info (manuals install-info recorded, "
+                 "STAGE_INFO=record)")
+      ->check(CLI::IsMember({"ls", "mtree", "plist", "pkgsrc-perms", "fakeroot", "json", "info"}));
   app.add_option("--prefix", prefix, "the package prefix (plist, pkgsrc-perms)")->capture_default_str();
   app.add_flag("--untracked", untracked_only, "only files that reached the stage without stage's tools");
   app.add_flag("--missing", missing_only, "only records whose file is gone (ls or json)");
@@ -116,6 +119,8 @@ int main(int argc, char** argv) {
       emit(stage::format_fakeroot(entries, ctx));
     } else if (format == "json") {
       emit(stage::format_json(entries, ctx));
+    } else if (format == "info") {
+      emit(stage::format_info(stage.info));
     }
   } catch (const stage::ConfigError& e) {
     stage::diag::fatal(e.what());

@@ -20,6 +20,12 @@ expect_eq "one row per entry and section, with texinfo's formatting" \
 /usr/share/info/gnu.info|/usr/share/info/dir|Antlered Animals|* Wildebeest: (gnu).            Wildebeest native to Africa." \
   "$(q "select info_file,dir_file,section,replace(entry,char(10),'') from info order by section")"
 
+# stage-ls lists them, one line per entry (pkgsrc's INFO_FILES).
+expect_eq "stage-ls --format info" \
+"/usr/share/info/gnu.info	Animals	* Gnu: (gnu).                   Wildebeest native to Africa.
+/usr/share/info/gnu.info	Antlered Animals	* Wildebeest: (gnu).            Wildebeest native to Africa." \
+  "$(as_nobody "$STAGE_BIN/stage-ls" --destdir "$S" --format info | sort)"
+
 # The Info file is found with its compression suffix, mapped paths work, and
 # the recorded name is the file that exists.
 rec "$II" /usr/share/info/wild.info /usr/share/info/dir

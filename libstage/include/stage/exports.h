@@ -43,6 +43,7 @@ ExportContext make_export_context(const std::string& destdir, const Config& conf
 struct LoadedStage {
   Listing listing;
   ContentRefresh content;
+  std::vector<InfoRecord> info;  ///< info manuals registered by install-info in `record` mode
 };
 
 /// Opens the database read-only (StoreError, with a clear message, for a

@@ -44,6 +44,7 @@ LoadedStage load_stage(ExportContext& ctx, const std::string& db, bool hash) {
   {
     auto store = Store::open(db, Store::Access::ReadOnly);
     out.listing = reconcile(ctx.destdir, store->list_all(), ctx.default_owner, ctx.default_group);
+    out.info = store->list_info();
   }
   if (!hash) return out;
   out.content = refresh_content(ctx.root.get(), out.listing.entries);
