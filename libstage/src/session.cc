@@ -86,11 +86,11 @@ Place Session::place(std::string_view operand, bool follow_last) {
   return p;
 }
 
-Place Session::source(std::string_view operand) {
+Place Session::source(std::string_view operand, bool follow_last) {
   if (config_.active) {
     MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
     if (m.staged) {
-      Place p = root_->locate(m.path, true);
+      Place p = root_->locate(m.path, follow_last);
       struct stat st;
       bool present = p.error == 0 && ::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
       if (present || m.via_destdir) return p;
@@ -179,6 +179,19 @@ void Session::record(Entry entry) {
   pending_.put.push_back(std::move(entry));
 }
 
+void Session::record_change(Entry entry) {
+  if (entry.type == EntryType::Hardlink && !entry.target.empty()) {
+    if (auto primary = lookup(entry.target)) {
+      primary->mode = entry.mode;
+      primary->owner = entry.owner;
+      primary->group = entry.group;
+      primary->tool = entry.tool;
+      record(std::move(*primary));
+    }
+  }
+  record(std::move(entry));
+}
+
 void Session::forget(const std::string& logical, bool tree) {
   std::erase_if(pending_.put, [&](const Entry& e) { return tree ? path_within(e.path, logical) : e.path == logical; });
   (tree ? pending_.remove_tree : pending_.remove).push_back(logical);
@@ -193,6 +206,32 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
   for (const auto& r : pending_.remove_tree)
     if (path_within(logical, r)) return std::nullopt;
   return store().get(logical);
+}
+
+namespace {
+bool same_kind(EntryType recorded, const struct stat& st) {
+  switch (recorded) {
+    case EntryType::File:
+    case EntryType::Hardlink: return S_ISREG(st.st_mode);
+    case EntryType::Dir: return S_ISDIR(st.st_mode);
+    case EntryType::Symlink: return S_ISLNK(st.st_mode);
+    case EntryType::Fifo: return S_ISFIFO(st.st_mode);
+    case EntryType::CharDevice: return S_ISCHR(st.st_mode);
+    case EntryType::BlockDevice: return S_ISBLK(st.st_mode);
+  }
+  return false;
+}
+}  // namespace
+
+Entry Session::current_entry(const Place& place, const struct stat& st) {
+  if (auto rec = lookup(place.logical); rec && same_kind(rec->type, st)) return *rec;
+  Entry e = entry_for(place.logical, st, st.st_mode & 07777, default_owner(), default_group());
+  if (S_ISLNK(st.st_mode)) {
+    std::string buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
+    ssize_t n = ::readlinkat(place.dirfd, place.name.c_str(), buf.data(), buf.size());
+    if (n >= 0) e.target.assign(buf.data(), static_cast<size_t>(n));
+  }
+  return e;
 }
 
 Principal Session::default_owner() { return resolve_principal(users_, config_.owner); }

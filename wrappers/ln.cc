@@ -1,0 +1,1 @@
+int ln_main(int, char**) { return 1; }
