@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <iostream>
 #include <random>
+#include <set>
 
 #include "stage/diag.h"
 #include "stage/file_ops.h"
@@ -58,21 +59,30 @@ std::optional<std::string> canonicalize_missing(
   std::string result = "/";
   std::string rest(absolute);
   int links = 0;
+  // gnulib: past 20 symlinks, meeting the same (directory, remaining name)
+  // again is a loop; with CAN_MISSING the looping name is kept as it is.
+  std::set<std::pair<std::string, std::string>> seen;
   size_t pos = 0;
   while (pos < rest.size()) {
     while (pos < rest.size() && rest[pos] == '/') ++pos;
+    size_t start = pos;
     size_t end = rest.find('/', pos);
     if (end == std::string::npos) end = rest.size();
     std::string component = rest.substr(pos, end - pos);
     pos = end;
     if (component.empty() || component == ".") continue;
     if (component == "..") {
-      if (result.size() > 1) result.erase(result.find_last_of('/') == 0 ? 1 : result.find_last_of('/'));
+      if (result.size() > 1) result.erase(std::max<size_t>(result.find_last_of('/'), 1));
       continue;
     }
     std::string candidate = result.size() > 1 ? result + "/" + component : "/" + component;
     if (auto target = read_link(candidate)) {
-      if (++links > 40) return std::nullopt;
+      if (links < 20) {
+        ++links;
+      } else if (!seen.emplace(result, rest.substr(start)).second) {
+        result = std::move(candidate);
+        continue;
+      }
       rest = *target + rest.substr(pos);
       pos = 0;
       if (!target->empty() && (*target)[0] == '/') result = "/";
@@ -485,26 +495,40 @@ class Linker {
   mode_t copied_mode_ = 0644;
 };
 
-/// Whether DIR can be opened as a directory as GNU opens the last operand
-/// (O_PATH|O_DIRECTORY, O_NOFOLLOW with -n). 0 or an errno.
-int open_directory(Session& session, const std::string& dir, bool dereference) {
+/// The target directory, opened as GNU opens it (O_PATH|O_DIRECTORY,
+/// O_NOFOLLOW with -n); in the stage, resolved inside it.
+struct TargetDir {
+  std::shared_ptr<UniqueFd> fd;
+  bool staged = false;
+  std::string logical;
+};
+
+int open_directory(Session& session, const std::string& dir, bool dereference, TargetDir* out) {
   Place p = session.place(dir, dereference);
+  int fd;
   if (!p.staged) {
-    int fd = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC | (dereference ? 0 : O_NOFOLLOW));
-    if (fd < 0) return errno;
-    ::close(fd);
-    return 0;
+    fd = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC | (dereference ? 0 : O_NOFOLLOW));
+  } else {
+    if (p.error) return p.error;
+    struct stat st;
+    if (::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno;
+    if (!S_ISDIR(st.st_mode)) return ENOTDIR;
+    fd = ::openat(p.dirfd, p.name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   }
-  if (p.error) return p.error;
-  struct stat st;
-  if (::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno;
-  return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+  if (fd < 0) return errno;
+  out->fd = std::make_shared<UniqueFd>(fd);
+  out->staged = p.staged;
+  out->logical = p.logical;
+  return 0;
 }
 
-void strip_trailing_slashes_of_base(std::string& dest) {
-  std::string_view base = last_component(dest);
-  size_t keep = static_cast<size_t>(base.data() - dest.data()) + base_len(base);
-  if (!base.empty()) dest.resize(keep);
+/// The base name SOURCE gets in the target directory: its last component
+/// without trailing slashes (GNU's strip_trailing_slashes on dest_base).
+std::string base_in_target(std::string_view source) {
+  std::string base(last_component(source));
+  std::string_view last = last_component(base);
+  if (!last.empty()) base.resize(static_cast<size_t>(last.data() - base.data()) + base_len(last));
+  return base;
 }
 
 }  // namespace
@@ -519,6 +543,7 @@ void check_target_directory(Session& session, const char* directory) {
 void link_operands(Session& session, LinkOptions options, std::vector<std::string> files) {
   size_t n = files.size();
   int link_errno = -1;
+  TargetDir dir;
   std::string target;
   bool have_target = options.target_directory != nullptr;
   if (have_target) target = options.target_directory;
@@ -535,11 +560,12 @@ void link_operands(Session& session, LinkOptions options, std::vector<std::strin
   } else if (n < 2 && !have_target) {
     target = ".";
     have_target = true;
+    if (int err = open_directory(session, target, true, &dir)) diag::fatal("target " + quote(target), err);
   } else {
     if (n == 2 && !have_target) link_errno = linker.atomic_link(files[0], session.place(files[1], false));
     if (link_errno < 0 || link_errno == EEXIST || link_errno == ENOTDIR || link_errno == EINVAL) {
       std::string d = have_target ? target : files[n - 1];
-      int err = open_directory(session, d, options.dereference_dest_dir);
+      int err = open_directory(session, d, options.dereference_dest_dir, &dir);
       if (err == 0) {
         if (!have_target) --n;
         target = d;
@@ -557,9 +583,15 @@ void link_operands(Session& session, LinkOptions options, std::vector<std::strin
   if (have_target) {
     linker.use_dest_set = n >= 2 && options.force && !options.symbolic && backup.type != BackupType::Numbered;
     for (size_t i = 0; i < n; ++i) {
-      std::string dest = file_name_concat(target, last_component(files[i]));
-      strip_trailing_slashes_of_base(dest);
-      linker.do_link(files[i], session.place(dest, false), dest, -1);
+      std::string base = base_in_target(files[i]);
+      std::string dest = file_name_concat(target, base);
+      Place place;
+      place.dir = dir.fd;
+      place.dirfd = dir.fd->get();
+      place.name = base;
+      place.staged = dir.staged;
+      if (dir.staged) place.logical = join_logical(dir.logical, base);
+      linker.do_link(files[i], place, dest, -1);
     }
   } else {
     linker.do_link(files[0], session.place(files[1], false), files[1], link_errno);
