@@ -60,9 +60,9 @@ void describe_change(const std::string& file, Status status, const std::optional
       return;
     case Status::NoChangeRequested:
       if (user)
-        std::printf("ownership of %s retained as %s\n", q.c_str(), text(spec));
+        std::printf("ownership of %s retained as %s\n", q.c_str(), text(old_spec));
       else if (group)
-        std::printf("group of %s retained as %s\n", q.c_str(), text(spec));
+        std::printf("group of %s retained as %s\n", q.c_str(), text(old_spec));
       else
         std::printf("ownership of %s retained\n", q.c_str());
       return;
@@ -151,6 +151,10 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
       }
     }
     if (ok && options.dereference && S_ISLNK(e.st.st_mode)) {
+      // GNU reads the referent's stat into a buffer that keeps the previous
+      // referent's values when this one fails, and -v shows them: do the same.
+      static struct stat last_referent {};
+      st = last_referent;
       int err = 0;
       if (e.place.staged) {
         target = walk_referent(session, e);
@@ -162,6 +166,8 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
       if (err) {
         if (!options.force_silent) diag::error("cannot dereference " + quote(e.path), err);
         ok = false;
+      } else {
+        last_referent = st;
       }
     }
 
