@@ -19,8 +19,9 @@ expect_eq() {
   if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2] got [$3]"; fi
 }
 # as_nobody CMD...: runs CMD as the unprivileged user nobody (CI runs as root).
+MY_UID=$(id -u)
 as_nobody() {
-  if [ "$(id -u)" -eq 0 ]; then
+  if [ "$MY_UID" -eq 0 ]; then
     setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- env PATH="$PATH" HOME=/nonexistent "$@"
   else
     "$@"
@@ -31,3 +32,105 @@ done_testing() {
   if [ "$FAILS" -ne 0 ]; then echo "$FAILS check(s) failed" >&2; exit 1; fi
   echo "all checks passed"
 }
+
+# ---- Comparing with GNU (inactive mode) ----------------------------------
+# tree_of DIR: one line per object below DIR (type, mode, owner, size, name,
+# link target) and one per file's content digest, sorted.
+tree_of() {
+  (cd "$1" && find . -mindepth 1 -printf '%y %04m %u:%g %s %p -> %l\n' -type f -exec md5sum {} + | LC_ALL=C sort)
+}
+
+# GNU's tools under their own names, for runs through PATH.
+GNU_BIN=$T/gnu-bin
+mkdir "$GNU_BIN" && ln -s /usr/bin/install /usr/bin/mkdir "$GNU_BIN/"
+CASE_N=0
+
+# slurp VAR FILE: VAR gets FILE's whole content (no subprocess).
+slurp() { IFS= read -r -d '' "$1" <"$2" || true; }
+
+# gnu_vs_ours NAME TOOL SETUP ARGS...: runs GNU's TOOL and our drop-in of the
+# same basename, both found through PATH (so messages carry the same prefix)
+# in the C locale (GNU's quotes are then ASCII), each in a fresh directory
+# prepared by the shell function SETUP, as the same user; then compares exit
+# status, stdout, stderr and the resulting tree. The two directories' paths
+# are written as $W in the comparison. RUNAS=as_nobody runs both as nobody;
+# SKIP_TREE=1 leaves the tree out (where we deliberately differ).
+# STAGE_DESTDIR is unset for both. (Few processes: the suite runs it often.)
+gnu_vs_ours() {
+  local name=$1 tool=$2 setup=$3 who bindir c line g_all o_all rc out err
+  shift 3
+  CASE_N=$((CASE_N + 1))
+  c=$T/c$CASE_N
+  mkdir -m 777 "$c" "$c/gnu" "$c/ours"
+  for who in gnu ours; do
+    bindir=$GNU_BIN
+    [ "$who" = ours ] && bindir=$D
+    (cd "$c/$who" && "$setup") || { fail "$name: setup"; return; }
+    (cd "$c/$who" && unset STAGE_DESTDIR && export LC_ALL=C PATH="$bindir:$PATH" &&
+      ${RUNAS:+$RUNAS env LC_ALL=C} "$tool" "$@" >"$c/$who.out" 2>"$c/$who.err"; echo "exit status $?" >"$c/$who.rc")
+  done
+  (cd "$c" && find gnu ours -mindepth 1 -printf '%y %04m %u:%g %s %p -> %l\n' -type f -exec md5sum {} + |
+    LC_ALL=C sort) >"$c/trees"
+  local -A tree=([gnu]= [ours]=)
+  while IFS= read -r line; do
+    case $line in
+      *" gnu/"*) tree[gnu]+="${line/ gnu\// ./}"$'\n' ;;
+      *) tree[ours]+="${line/ ours\// ./}"$'\n' ;;
+    esac
+  done <"$c/trees"
+  [ -n "${SKIP_TREE:-}" ] && tree=([gnu]= [ours]=)
+  for who in gnu ours; do
+    slurp rc "$c/$who.rc"; slurp out "$c/$who.out"; slurp err "$c/$who.err"
+    line="$rc-- stdout"$'\n'"$out-- stderr"$'\n'"$err-- tree"$'\n'"${tree[$who]}"
+    line=${line//"$c/$who"/'$W'}
+    [ "$who" = gnu ] && g_all=$line || o_all=$line
+  done
+  if [ "$g_all" = "$o_all" ]; then
+    pass "$name (same as GNU $tool)"
+  else
+    fail "$name: differs from GNU ($tool $*)"
+    printf '%s' "$g_all" >"$c/gnu.all"
+    printf '%s' "$o_all" >"$c/ours.all"
+    diff -u "$c/gnu.all" "$c/ours.all" | tail -n +3 | sed 's/^/    /' >&2
+  fi
+}
+
+# ---- Active mode ----------------------------------------------------------
+# new_stage: a fresh staging root $DESTDIR (empty, owned by nobody when root)
+# and its default database; also an empty sibling $OUTSIDE that staged
+# operations must never touch.
+new_stage() {
+  rm -rf "$T/stage" "$T/stage.stagedb"* "$T/outside"
+  mkdir "$T/stage" "$T/outside"
+  DESTDIR=$T/stage
+  OUTSIDE=$T/outside
+  [ "$MY_UID" -eq 0 ] && chown nobody:nogroup "$T/stage" "$T"
+  return 0
+}
+# db_rows [WHERE]: the recorded entries, one per line: path type mode uname gname.
+db_rows() {
+  [ -f "$DESTDIR.stagedb" ] || return 0
+  sqlite3 -separator ' ' "$DESTDIR.stagedb" \
+    "select path,type,printf('%o',mode),coalesce(uname,uid),coalesce(gname,gid) from entries ${1:-} order by path"
+}
+# db_count: how many entries are recorded (0 when there is no database).
+db_count() {
+  [ -f "$DESTDIR.stagedb" ] || { echo 0; return; }
+  sqlite3 "$DESTDIR.stagedb" 'select count(*) from entries'
+}
+# db_row PATH: the record of one logical path ("type mode uname gname").
+db_row() {
+  [ -f "$DESTDIR.stagedb" ] || return 0
+  sqlite3 -separator ' ' "$DESTDIR.stagedb" \
+    "select type,printf('%o',mode),coalesce(uname,uid),coalesce(gname,gid) from entries where path='$1'"
+}
+# staged [VAR=VALUE]... CMD...: runs CMD with the staging environment, as the
+# current user; staged_nobody: the same as nobody (when root).
+staged() { env LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"; }
+staged_nobody() { as_nobody env LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"; }
+# disk_mode PATH: on-disk permission bits in octal ("755").
+disk_mode() { stat -c %a "$1"; }
+# no_temp_files DIR: no leftover .stage-tmp.* anywhere below DIR.
+no_temp_files() { [ -z "$(find "$1" -name '.stage-tmp.*' -print -quit)" ]; }
+# outside_untouched: $OUTSIDE is still empty.
+outside_untouched() { [ -z "$(ls -A "$OUTSIDE")" ]; }

@@ -197,7 +197,7 @@ int install_main(int argc, char** argv) {
     auto change = stage::parse_mode(mode_text);
     if (!change) stage::diag::fatal("invalid mode " + quote(mode_text));
     options.file_mode = stage::apply_mode(*change, 0, false, 0);
-    options.dir_mode = stage::apply_mode(*change, 0, true, 0);
+    options.dir_mode = stage::apply_mode(*change, 0, true, 0, &options.dir_mode_bits);
   }
   if (strip_program_given && !options.strip)
     stage::diag::warn("WARNING: ignoring --strip-program option as -s option was not specified");

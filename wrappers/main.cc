@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   if (auto slash = self.rfind('/'); slash != std::string_view::npos) self.remove_prefix(slash + 1);
   for (const auto& tool : kTools) {
     if (self == tool.name) {
-      stage::diag::set_program(self);
+      // Messages carry argv[0] as given, like GNU's (getopt's already do).
+      stage::diag::set_program(argv[0]);
       return tool.main(argc, argv);
     }
   }

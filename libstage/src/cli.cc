@@ -11,7 +11,7 @@ namespace stage {
 const char* stage_version() { return STAGE_VERSION; }
 
 void print_version(std::string_view suite) {
-  std::printf("%s (stage: drop-in for %.*s) %s\n", diag::program().c_str(), static_cast<int>(suite.size()),
+  std::printf("%s (stage: drop-in for %.*s) %s\n", diag::tool().c_str(), static_cast<int>(suite.size()),
               suite.data(), STAGE_VERSION);
   std::printf(
       "This is stage's re-implementation, which stages into STAGE_DESTDIR when it is set.\n"

@@ -87,4 +87,23 @@ Config config_from_env(const EnvLookup& env) {
   return config;
 }
 
+StageLocation find_stage(const std::string& destdir_option, const std::string& db_option, const EnvLookup& env) {
+  StageLocation where;
+  std::string cwd = current_directory();
+  if (!destdir_option.empty()) {
+    where.destdir = lexical_absolute(destdir_option, cwd);
+  } else if (auto v = env("STAGE_DESTDIR"); v && !v->empty()) {
+    where.destdir = lexical_absolute(*v, cwd);
+  } else {
+    struct stat st;
+    if (::stat(default_db_path(cwd).c_str(), &st) != 0)
+      throw ConfigError("no stage given: use --destdir, set STAGE_DESTDIR, or run in a stage beside its .stagedb");
+    where.destdir = cwd;
+  }
+  if (!db_option.empty()) where.db = lexical_absolute(db_option, cwd);
+  else if (auto v = env("STAGE_DB"); v && !v->empty() && destdir_option.empty()) where.db = lexical_absolute(*v, cwd);
+  else where.db = default_db_path(where.destdir);
+  return where;
+}
+
 }  // namespace stage

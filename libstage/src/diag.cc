@@ -9,6 +9,7 @@
 namespace stage::diag {
 namespace {
 std::string g_program = "stage";
+std::string g_tool = "stage";
 bool g_failed = false;
 
 void emit(std::string_view message, int err) {
@@ -27,8 +28,13 @@ void emit(std::string_view message, int err) {
 }
 }  // namespace
 
-void set_program(std::string_view name) { g_program = std::string(name); }
+void set_program(std::string_view name) {
+  g_program = std::string(name);
+  auto slash = name.rfind('/');
+  g_tool = std::string(slash == std::string_view::npos ? name : name.substr(slash + 1));
+}
 const std::string& program() { return g_program; }
+const std::string& tool() { return g_tool; }
 
 void error(std::string_view message) { error(message, 0); }
 void error(std::string_view message, int err) {

@@ -64,6 +64,13 @@ int TempFile::commit() {
   return 0;
 }
 
+int TempFile::reopen() {
+  int fd = ::openat(dest_.dirfd, name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno;
+  fd_ = UniqueFd(fd);
+  return 0;
+}
+
 int copy_contents(int in, int out) {
   for (;;) {
     ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
@@ -105,7 +112,8 @@ bool same_contents(int a, int b) {
   }
 }
 
-std::optional<BackupType> parse_backup_type(std::string_view word) {
+std::optional<BackupType> parse_backup_type(std::string_view word, bool* ambiguous) {
+  if (ambiguous) *ambiguous = false;
   struct Name {
     const char* word;
     BackupType type;
@@ -119,15 +127,19 @@ std::optional<BackupType> parse_backup_type(std::string_view word) {
     std::string_view w(n.word);
     if (w == word) return n.type;
     if (w.starts_with(word) && !word.empty()) {
-      if (found && *found != n.type) return std::nullopt;  // ambiguous
+      if (found && *found != n.type) {
+        if (ambiguous) *ambiguous = true;
+        return std::nullopt;
+      }
       found = n.type;
     }
   }
   return found;
 }
 
-void invalid_backup_type(std::string_view word) {
-  diag::warn("invalid argument " + diag::quote(word) + " for 'backup type'");
+void invalid_backup_type(std::string_view word, std::string_view context, bool ambiguous) {
+  diag::warn(std::string(ambiguous ? "ambiguous" : "invalid") + " argument " + diag::quote(word) + " for " +
+             diag::quote(context));
   std::string text =
       "Valid arguments are:\n  - 'none', 'off'\n  - 'simple', 'never'\n  - 'existing', 'nil'\n  - 'numbered', 't'\n";
   ssize_t ignored = ::write(STDERR_FILENO, text.data(), text.size());
@@ -137,19 +149,28 @@ void invalid_backup_type(std::string_view word) {
 
 BackupSettings backup_settings(bool make_backups, const char* control, const char* suffix) {
   BackupSettings s;
-  if (const char* env = std::getenv("SIMPLE_BACKUP_SUFFIX"); env && *env && !std::strchr(env, '/')) s.suffix = env;
-  if (suffix) s.suffix = suffix;
+  // gnulib's set_simple_backup_suffix: -S, else SIMPLE_BACKUP_SUFFIX, used
+  // only when non-empty and a single file name component; else "~".
+  const char* wanted = suffix ? suffix : std::getenv("SIMPLE_BACKUP_SUFFIX");
+  auto single_component = [](std::string_view v) {
+    size_t slash = v.find('/');
+    return slash == std::string_view::npos || v.find_first_not_of('/', slash) == std::string_view::npos;
+  };
+  if (wanted && *wanted && wanted[0] != '/' && single_component(wanted)) s.suffix = wanted;
   if (!make_backups) return s;
-  if (!control) {
-    const char* env = std::getenv("VERSION_CONTROL");
-    if (!env || !*env) {
+  // xget_version: an empty --backup= argument defers to VERSION_CONTROL.
+  std::string_view context = "backup type";
+  if (!control || !*control) {
+    control = std::getenv("VERSION_CONTROL");
+    context = "$VERSION_CONTROL";
+    if (!control || !*control) {
       s.type = BackupType::Existing;
       return s;
     }
-    control = env;
   }
-  auto type = parse_backup_type(control);
-  if (!type) invalid_backup_type(control);
+  bool ambiguous = false;
+  auto type = parse_backup_type(control, &ambiguous);
+  if (!type) invalid_backup_type(control, context, ambiguous);
   s.type = *type;
   return s;
 }

@@ -35,7 +35,8 @@ std::string leaf_of(std::string_view path) {
 
 /// The on-disk path an external program (strip) can open for `name` in `dest`'s directory.
 std::string external_path(Session& session, const Place& dest, const std::string& name) {
-  if (!dest.staged) return name;  // relative to the working directory, like dest.name
+  // A name starting with '-' would be taken for an option (GNU adds "./" too).
+  if (!dest.staged) return name[0] == '-' ? "./" + name : name;  // relative to the cwd, like dest.name
   std::string dir = parent_of(dest.logical);
   return session.root().destdir() + (dir == "/" ? "" : dir) + "/" + name;
 }
@@ -44,7 +45,13 @@ bool run_strip(const std::string& program, const std::string& path) {
   pid_t pid;
   const char* argv[] = {program.c_str(), path.c_str(), nullptr};
   int rc = ::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, const_cast<char**>(argv), environ);
-  if (rc != 0) diag::fatal("cannot run " + quote(program), rc);
+  if (rc != 0) {
+    // GNU's child reports the exec failure and the parent sees it exit 1;
+    // either way this operand fails and the next one is tried.
+    diag::error("cannot run " + quote(program), rc);
+    diag::error("strip process terminated abnormally");
+    return false;
+  }
   int status = 0;
   if (::waitpid(pid, &status, 0) < 0) {
     diag::error("waiting for strip", errno);
@@ -160,13 +167,16 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
   }
 
   Place dest = session.place(dest_operand, false);
-  if (options.make_parents && dest.error == ENOENT) {
+  // A host place is not resolved in advance, so its parents are always made
+  // (existing ones are kept); a staged one says whether its parent failed
+  // to resolve (missing, or a file in the way: make_dirs names the culprit).
+  if (options.make_parents && (!dest.staged || dest.error)) {
     std::string failed;
     auto announce = [&](const std::string& name) {
       if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
     };
     if (int err = session.make_dirs(dest, dest_operand, false, 0755, announce, &failed)) {
-      diag::error("cannot create directory " + quote(dest_operand), err);
+      diag::error("cannot create directory " + quote(failed.empty() ? std::string(dest_operand) : failed), err);
       return false;
     }
     dest = session.place(dest_operand, false);
@@ -177,7 +187,20 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
   }
 
   struct stat dst_st;
-  bool dest_exists = stat_place(dest, &dst_st, false) == 0;
+  int dst_err = stat_place(dest, &dst_st, false);
+  bool dest_exists = dst_err == 0;
+  // "DEST/" names a directory: GNU's copy fails on it with ENOTDIR. A staged
+  // place lost the slash to folding, so check the operand as written.
+  bool trailing_slash = !dest_operand.empty() && dest_operand.back() == '/';
+  if (dest_exists && trailing_slash && !S_ISDIR(dst_st.st_mode)) dest_exists = false, dst_err = ENOTDIR;
+  if (dst_err != 0 && dst_err != ENOENT) {
+    diag::error("cannot stat " + quote(dest_operand), dst_err);
+    return false;
+  }
+  if (!dest_exists && trailing_slash) {
+    diag::error("cannot create regular file " + quote(dest_operand), ENOTDIR);
+    return false;
+  }
   if (dest_exists) {
     struct stat followed = dst_st;
     if (!dest.staged && S_ISLNK(dst_st.st_mode)) stat_place(dest, &followed, true);
@@ -206,7 +229,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
         if (options.verbose) std::printf("%s -> %s\n", quote(source).c_str(), quote(dest_operand).c_str());
         if (dest.staged) {
           Entry e = entry_for(dest.logical, src_st, options.file_mode, owner, group);
-          if (auto rec = session.lookup(src.logical)) e = *rec, e.path = dest.logical, e.tool = diag::program();
+          if (auto rec = session.lookup(src.logical)) e = *rec, e.path = dest.logical, e.tool = diag::tool();
           e.type = EntryType::Hardlink;
           e.target = src.logical;
           session.record(e);
@@ -278,7 +301,15 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     diag::error("error copying " + quote(source) + " to " + quote(dest_operand), err);
     return false;
   }
-  if (options.strip && !run_strip(options.strip_program, external_path(session, dest, tmp.name()))) return false;
+  if (options.strip) {
+    if (!run_strip(options.strip_program, external_path(session, dest, tmp.name()))) return false;
+    // strip may write a new file and rename it over ours: the mode, owner and
+    // times below must go to the file now at the temporary name.
+    if (int err = tmp.reopen()) {
+      diag::error("cannot open " + quote(dest_operand), err);
+      return false;
+    }
+  }
 
   if (!dest.staged) {
     uid_t uid = options.owner && options.owner->id ? *options.owner->id : static_cast<uid_t>(-1);
@@ -308,6 +339,9 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     return false;
   }
   if (options.verbose) {
+    // GNU's install unlinks an existing destination first and says so; the
+    // rename here replaces it in one step, but the user sees the same.
+    if (dest_exists && backup->empty()) std::printf("removed %s\n", quote(dest_operand).c_str());
     std::printf("%s -> %s", quote(source).c_str(), quote(dest_operand).c_str());
     if (!backup->empty()) std::printf(" (backup: %s)", quote(*backup).c_str());
     std::printf("\n");
@@ -329,9 +363,9 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
     if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
   };
   std::string failed;
-  if (target.error) {
+  if (!target.staged || target.error) {
     if (int err = session.make_dirs(target, directory, false, 0755, announce, &failed)) {
-      diag::error("cannot create directory " + quote(directory), err);
+      diag::error("cannot create directory " + quote(failed.empty() ? std::string(directory) : failed), err);
       return false;
     }
     target = session.place(directory, true);
@@ -351,6 +385,11 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
     return false;
   }
   if (created) announce(std::string(directory));
+  // GNU's dirchownmod: bits -m does not care about (a setgid bit with
+  // "-m 755", all but the setgid bit with "-m g-s") keep their old value.
+  auto final_mode = [&](mode_t existing) {
+    return options.dir_mode | (existing & 07777 & ~options.dir_mode_bits);
+  };
 
   if (!staged) {
     uid_t uid = options.owner && options.owner->id ? *options.owner->id : static_cast<uid_t>(-1);
@@ -360,21 +399,27 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
       diag::error("cannot change owner and permissions of " + quote(directory), errno);
       return false;
     }
-    if (::fchmodat(target.dirfd, target.name.c_str(), options.dir_mode, 0) != 0) {
+    if (::fchmodat(target.dirfd, target.name.c_str(), final_mode(st.st_mode), 0) != 0) {
       diag::error("cannot change permissions of " + quote(directory), errno);
       return false;
     }
     return true;
   }
 
-  if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
-  if (target.logical == "/") return true;  // the staging root itself is not an entry
+  if (target.logical == "/") {  // the staging root itself is not an entry
+    if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
+    return true;
+  }
   auto previous = session.lookup(target.logical);
+  // An existing directory's old mode is its record, else what is on disk.
+  mode_t recorded = created ? options.dir_mode : final_mode(previous ? previous->mode : st.st_mode);
+  mkdir_mode = disk_mode_for(recorded, true);
+  if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
   Principal owner = options.owner ? *options.owner : previous ? previous->owner : session.default_owner();
   Principal group = options.group ? *options.group : previous ? previous->group : session.default_group();
   ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
-  session.record(entry_for(target.logical, st, options.dir_mode, owner, group));
-  append_metalog(options, target.logical, "dir", options.dir_mode, owner, group);
+  session.record(entry_for(target.logical, st, recorded, owner, group));
+  append_metalog(options, target.logical, "dir", recorded, owner, group);
   return true;
 }
 

@@ -19,10 +19,11 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
     if (options.verbose) std::printf("%s: created directory %s\n", diag::program().c_str(), quote(name).c_str());
   };
   Place target = session.place(operand, options.parents);
-  if (options.parents && target.error) {
+  // A host place is not resolved in advance: make (or keep) its parents.
+  if (options.parents && (!target.staged || target.error)) {
     std::string failed;
     if (int err = session.make_dirs(target, operand, false, options.ancestor_mode, announce, &failed)) {
-      diag::error("cannot create directory " + quote(operand), err);
+      diag::error("cannot create directory " + quote(failed.empty() ? std::string(operand) : failed), err);
       return false;
     }
     target = session.place(operand, true);

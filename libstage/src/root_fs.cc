@@ -258,6 +258,9 @@ int StageRoot::make_dirs(std::string_view logical, bool include_last, mode_t dis
     target = slash == 0 || slash == std::string::npos ? "/" : target.substr(0, slash);
   }
   WalkResult w = walk(target, true, false, &disk_mode, &created);
+  // A non-directory where a parent must be is "Not a directory", as GNU
+  // reports it; "File exists" only for the directory to be made itself.
+  if (w.error == EEXIST && !include_last) w.error = ENOTDIR;
   if (w.error && failed_at) *failed_at = w.failed_at;
   return w.error;
 }

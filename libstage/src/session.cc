@@ -39,7 +39,7 @@ Entry entry_for(const std::string& logical, const struct stat& st, mode_t record
   e.group = std::move(group);
   if (e.type == EntryType::File) e.size = static_cast<uint64_t>(st.st_size);
   e.disk = disk_identity(st);
-  e.tool = diag::program();
+  e.tool = diag::tool();
   return e;
 }
 
@@ -161,11 +161,11 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
 }
 
 void Session::record(Entry entry) {
-  if (entry.tool.empty()) entry.tool = diag::program();
+  if (entry.tool.empty()) entry.tool = diag::tool();
   if (!config_.trace.empty()) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04o", entry.mode);
-    trace(diag::program() + " " + entry_type_name(entry.type) + " " + entry.path + " " + buf + " " +
+    trace(diag::tool() + " " + entry_type_name(entry.type) + " " + entry.path + " " + buf + " " +
           (entry.owner.name.empty() ? std::to_string(entry.owner.id.value_or(0)) : entry.owner.name) + ":" +
           (entry.group.name.empty() ? std::to_string(entry.group.id.value_or(0)) : entry.group.name) +
           (entry.target.empty() ? "" : " -> " + entry.target));
@@ -195,7 +195,7 @@ void Session::record_change(Entry entry) {
 void Session::forget(const std::string& logical, bool tree) {
   std::erase_if(pending_.put, [&](const Entry& e) { return tree ? path_within(e.path, logical) : e.path == logical; });
   (tree ? pending_.remove_tree : pending_.remove).push_back(logical);
-  if (!config_.trace.empty()) trace(diag::program() + " remove " + logical);
+  if (!config_.trace.empty()) trace(diag::tool() + " remove " + logical);
 }
 
 std::optional<Entry> Session::lookup(const std::string& logical) {

@@ -46,4 +46,16 @@ Config config_from_env(const EnvLookup& env = process_env());
 /// The default database path for a staging root: "$DESTDIR.stagedb".
 std::string default_db_path(const std::string& destdir);
 
+/// The stage a stage-* tool works on.
+struct StageLocation {
+  std::string destdir;  ///< absolute, folded
+  std::string db;
+};
+
+/// Picks the stage for stage-ls/stage-pack/stage-run: the options when given,
+/// else STAGE_DESTDIR/STAGE_DB, else the current directory when a
+/// "$PWD.stagedb" lies beside it. Throws ConfigError when none is found.
+StageLocation find_stage(const std::string& destdir_option, const std::string& db_option,
+                         const EnvLookup& env = process_env());
+
 }  // namespace stage

@@ -6,11 +6,16 @@
 
 namespace stage::diag {
 
-/// Sets the name messages are prefixed with: the name the tool was invoked as.
+/// Sets the name messages are prefixed with: argv[0] exactly as the tool was
+/// invoked ("/usr/pkg/bin/install" when called by path), as GNU's error() does.
 void set_program(std::string_view name);
 
-/// The current program name ("install", "stage-ls", ...).
+/// The current program name as invoked ("install", "/opt/stage/bin/install", "stage-ls").
 const std::string& program();
+
+/// The tool's own name: the last component of program() ("install"), what
+/// records and --version show.
+const std::string& tool();
 
 /// Prints "PROGRAM: MESSAGE" to stderr and marks the run as failed.
 void error(std::string_view message);

@@ -31,6 +31,9 @@ class TempFile {
   const std::string& name() const { return name_; }
   /// Renames the temporary file onto the destination. Returns 0 or an errno.
   int commit();
+  /// Opens the temporary name again: a program run on it (strip) may have
+  /// replaced the file rather than rewritten it. Returns 0 or an errno.
+  int reopen();
 
  private:
   const Place& dest_;
@@ -51,13 +54,16 @@ enum class BackupType { None, Simple, Numbered, Existing };
 
 /// Parses a --backup CONTROL word (none/off, simple/never, existing/nil,
 /// numbered/t, or an unambiguous prefix); nullopt when invalid.
-std::optional<BackupType> parse_backup_type(std::string_view word);
+/// `ambiguous`, when given, tells an ambiguous prefix ("n") from an unknown word.
+std::optional<BackupType> parse_backup_type(std::string_view word, bool* ambiguous = nullptr);
 
 /// The backup name for `leaf` in directory `dirfd` ("name~", "name.~3~").
 std::string backup_name(int dirfd, const std::string& leaf, BackupType type, const std::string& suffix);
 
-/// Exits with GNU's message when a --backup argument is invalid.
-[[noreturn]] void invalid_backup_type(std::string_view word);
+/// Exits with GNU's message when a --backup argument is invalid; `context`
+/// is what it was given for ("backup type", "$VERSION_CONTROL").
+[[noreturn]] void invalid_backup_type(std::string_view word, std::string_view context = "backup type",
+                                      bool ambiguous = false);
 
 /// Resolves the backup settings of -b/--backup[=CONTROL]/-S as GNU does,
 /// VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX included.

@@ -17,6 +17,7 @@ namespace stage {
 struct InstallOptions {
   mode_t file_mode = 0755;              ///< -m applied to 0 as GNU does, for files
   mode_t dir_mode = 0755;               ///< the same for -d directories
+  mode_t dir_mode_bits = 07777;         ///< bits -m sets on an existing -d directory; it keeps the others
   std::optional<Principal> owner;       ///< -o, resolved
   std::optional<Principal> group;       ///< -g, resolved
   bool compare = false;                 ///< -C

@@ -1,0 +1,124 @@
+// run_env: stage-run's environment, preparation and summary.
+#include "stage/run_env.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "stage/path_map.h"
+#include "stage/store.h"
+
+namespace stage {
+
+std::string installed_dropin_directory() {
+  std::string exe(4096, '\0');
+  ssize_t n = ::readlink("/proc/self/exe", exe.data(), exe.size());
+  if (n <= 0) return {};
+  exe.resize(n);
+  std::string bindir = exe.substr(0, exe.find_last_of('/'));
+  return lexical_fold(bindir + "/../libexec/stage/bin");
+}
+
+void prepare_stage(RunOptions& options) {
+  std::string path;
+  for (size_t i = 1; i <= options.destdir.size(); ++i) {
+    if (i == options.destdir.size() || options.destdir[i] == '/') {
+      path = options.destdir.substr(0, i);
+      if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+        throw ConfigError("cannot create directory '" + path + "': " + std::strerror(errno));
+    }
+  }
+  struct stat st;
+  if (::stat(options.destdir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw ConfigError("'" + options.destdir + "' is not a directory");
+  if (options.db.empty()) options.db = default_db_path(options.destdir);
+  if (path_within(options.db, options.destdir))
+    throw ConfigError("the database '" + options.db + "' must not lie inside the stage");
+  Store::open(options.db, Store::Access::Create);
+}
+
+std::vector<std::pair<std::string, std::string>> staging_environment(const RunOptions& options,
+                                                                      const EnvLookup& env) {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.emplace_back("STAGE_DESTDIR", options.destdir);
+  out.emplace_back("STAGE_DB", options.db.empty() ? default_db_path(options.destdir) : options.db);
+  out.emplace_back("DESTDIR", options.destdir);
+  if (!options.map.empty()) {
+    std::string joined;
+    for (const auto& m : options.map) joined += (joined.empty() ? "" : ":") + m;
+    out.emplace_back("STAGE_MAP", joined);
+  }
+  // The build directory is never staged: a Makefile's own scratch files stay put.
+  std::string passthrough;
+  if (auto v = env("STAGE_PASSTHROUGH"); v && !v->empty()) {
+    passthrough = *v;
+  } else {
+    passthrough = "/tmp:/var/tmp:/dev:/proc";
+    if (auto t = env("TMPDIR"); t && !t->empty() && (*t)[0] == '/') passthrough += ":" + *t;
+  }
+  if (!options.workdir.empty()) passthrough += ":" + options.workdir;
+  out.emplace_back("STAGE_PASSTHROUGH", passthrough);
+  if (!options.owner.empty()) out.emplace_back("STAGE_OWNER", options.owner);
+  if (!options.group.empty()) out.emplace_back("STAGE_GROUP", options.group);
+  std::string path = options.dropin_dir;
+  if (auto p = env("PATH"); p && !p->empty()) path += ":" + *p;
+  out.emplace_back("PATH", path);
+  return out;
+}
+
+namespace {
+
+/// A Makefile in `dir` that names /usr/bin/install (or /bin/install) by absolute path.
+std::string makefile_with_absolute_install(const std::string& dir) {
+  for (const char* name : {"Makefile", "GNUmakefile", "makefile"}) {
+    std::ifstream in(dir + "/" + name);
+    if (!in) continue;
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("= /usr/bin/install") != std::string::npos || line.find("= /bin/install") != std::string::npos ||
+          line.find("=/usr/bin/install") != std::string::npos)
+        return dir + "/" + name;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> run_summary(const Listing& listing, const std::string& workdir) {
+  size_t recorded = 0, untracked = 0;
+  std::string example;
+  for (const auto& le : listing.entries) {
+    if (le.untracked) {
+      if (le.entry.type != EntryType::Dir && example.empty()) example = le.entry.path;
+      ++untracked;
+    } else {
+      ++recorded;
+    }
+  }
+  std::ostringstream line;
+  line << recorded << (recorded == 1 ? " entry" : " entries") << " recorded, " << untracked << " untracked";
+  if (!listing.missing.empty()) line << ", " << listing.missing.size() << " recorded but gone";
+  std::vector<std::string> out{line.str()};
+  if (untracked == 0) return out;
+  if (example.empty()) example = "(directories only)";
+  out.push_back("warning: " + std::to_string(untracked) + " staged paths were not made by stage's tools, e.g. " +
+                example + "; they get the default owner and their on-disk mode (stage-ls --untracked lists them)");
+  std::string makefile = makefile_with_absolute_install(workdir);
+  if (!makefile.empty()) {
+    out.push_back("hint: " + makefile +
+                  " runs /usr/bin/install by absolute path: the package was configured before stage's tools "
+                  "were on PATH. Re-run configure under stage-run (stage-run -- ./configure ...), or pass "
+                  "INSTALL=install to make.");
+  } else {
+    out.push_back("hint: files copied with cp, tar or a compiler, or an install program called by absolute path, "
+                  "bypass stage; call install/ln/mkdir through PATH");
+  }
+  return out;
+}
+
+}  // namespace stage

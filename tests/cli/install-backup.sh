@@ -1,0 +1,58 @@
+# install -b, --backup=CONTROL, -S SUFFIX, VERSION_CONTROL, SIMPLE_BACKUP_SUFFIX:
+# the same backups as GNU; in the stage the record follows the backup.
+. "$STAGE_SOURCE/tests/lib.sh"
+
+s_old() { echo new > f; echo old > g; }
+s_numbered() { echo new > f; echo old > g; echo v1 > g.~1~; echo v4 > g.~4~; echo junk > g.~x~; }
+s_dir() { echo new > f; mkdir d; echo old > d/f; }
+gnu_vs_ours "-b" install s_old -b f g
+gnu_vs_ours "-b without an existing destination" install s_old -b f new
+gnu_vs_ours "--backup (existing, none numbered yet)" install s_old --backup f g
+gnu_vs_ours "--backup=existing with numbered ones" install s_numbered --backup=existing f g
+gnu_vs_ours "--backup=numbered" install s_old --backup=numbered f g
+gnu_vs_ours "--backup=numbered continues the numbers" install s_numbered --backup=numbered f g
+gnu_vs_ours "--backup=t" install s_numbered --backup=t f g
+gnu_vs_ours "--backup=simple" install s_numbered --backup=simple f g
+gnu_vs_ours "--backup=never is simple" install s_old --backup=never f g
+gnu_vs_ours "--backup=none makes none" install s_old --backup=none f g
+gnu_vs_ours "--backup=off makes none" install s_old --backup=off f g
+gnu_vs_ours "--backup=nil" install s_numbered --backup=nil f g
+gnu_vs_ours "--backup=si abbreviated" install s_old --backup=si f g
+gnu_vs_ours "--backup=n is ambiguous" install s_old --backup=n f g
+gnu_vs_ours "-S suffix implies a backup" install s_old -S .orig f g
+gnu_vs_ours "--suffix=.bak -b" install s_old --suffix=.bak -b f g
+gnu_vs_ours "-bv says which backup" install s_old -bv f g
+gnu_vs_ours "-b into a directory" install s_dir -b f d
+gnu_vs_ours "-b twice in a row" sh s_old -c 'install -b f g && echo again > f && install -b f g'
+gnu_vs_ours "VERSION_CONTROL=numbered" sh s_old -c 'VERSION_CONTROL=numbered install -b f g'
+gnu_vs_ours "VERSION_CONTROL=bogus" sh s_old -c 'VERSION_CONTROL=bogus install -b f g'
+gnu_vs_ours "--backup overrides VERSION_CONTROL" sh s_old -c 'VERSION_CONTROL=numbered install --backup=simple f g'
+gnu_vs_ours "SIMPLE_BACKUP_SUFFIX" sh s_old -c 'SIMPLE_BACKUP_SUFFIX=.sv install -b f g'
+gnu_vs_ours "-S overrides SIMPLE_BACKUP_SUFFIX" sh s_old -c 'SIMPLE_BACKUP_SUFFIX=.sv install -S .opt f g'
+gnu_vs_ours "SIMPLE_BACKUP_SUFFIX with a slash is ignored" sh s_old -c 'SIMPLE_BACKUP_SUFFIX=/x install -b f g'
+gnu_vs_ours "SIMPLE_BACKUP_SUFFIX with an inner slash is ignored" sh s_old -c 'SIMPLE_BACKUP_SUFFIX=a/b install -b f g'
+gnu_vs_ours "-S with a slash is ignored too" install s_old -S /x f g
+gnu_vs_ours "-S empty is ignored" install s_old -S '' f g
+gnu_vs_ours "--backup= empty defers to VERSION_CONTROL" sh s_old -c 'VERSION_CONTROL=numbered install --backup= f g'
+
+# ---- Staged: the record moves with the file it describes ----
+new_stage
+echo v1 > "$T/f"
+I=$D/install
+staged_nobody "$I" -D -m 4755 -o root "$T/f" "$DESTDIR/usr/bin/prog"
+echo v2 > "$T/f"
+staged_nobody "$I" -b -m 755 "$T/f" "$DESTDIR/usr/bin/prog"
+expect_eq "staged -b: the new file is recorded" "file 755 root root" "$(db_row /usr/bin/prog)"
+expect_eq "staged -b: the backup keeps the old record" "file 4755 root root" "$(db_row '/usr/bin/prog~')"
+expect_eq "staged -b: the backup has the old content" "v1" "$(cat "$DESTDIR/usr/bin/prog~")"
+expect_eq "staged -b: the new content" "v2" "$(cat "$DESTDIR/usr/bin/prog")"
+echo v3 > "$T/f"
+staged_nobody "$I" --backup=numbered -m 644 "$T/f" "$DESTDIR/usr/bin/prog"
+expect_eq "staged numbered backup recorded" "file 755 root root" "$(db_row '/usr/bin/prog.~1~')"
+expect_eq "staged numbered backup content" "v2" "$(cat "$DESTDIR/usr/bin/prog.~1~")"
+expect_eq "staged after two backups" "/usr/bin/prog 644
+/usr/bin/prog.~1~ 755
+/usr/bin/prog~ 4755" "$(db_rows "where path like '/usr/bin/prog%'" | cut -d' ' -f1,3)"
+check "staged backups leave no temporary file" no_temp_files "$DESTDIR"
+
+done_testing

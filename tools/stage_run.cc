@@ -1,0 +1,103 @@
+// stage-run: runs a build with the drop-ins first on PATH and the staging environment set.
+#include <CLI/CLI.hpp>
+#include <boost/process.hpp>
+
+#include <iostream>
+
+#include "stage/config.h"
+#include "stage/diag.h"
+#include "stage/listing.h"
+#include "stage/path_map.h"
+#include "stage/run_env.h"
+
+namespace bp = boost::process;
+
+int main(int argc, char** argv) {
+  stage::diag::set_program("stage-run");
+  CLI::App app{"Run COMMAND with stage's drop-ins first on PATH and its output staged into DESTDIR."};
+  stage::RunOptions options;
+  std::string destdir, db;
+  bool sandbox = false, quiet = false;
+  std::vector<std::string> command;
+  app.add_option("--destdir", destdir, "the staging root, created if needed (default: $STAGE_DESTDIR)");
+  app.add_option("--db", db, "the database (default: DESTDIR.stagedb)");
+  app.add_option("--map", options.map, "a prefix sent into the stage (repeatable; default /)");
+  app.add_option("--owner", options.owner, "owner recorded when a command names none (default root)");
+  app.add_option("--group", options.group, "group recorded when a command names none (default root)");
+  app.add_flag("--sandbox", sandbox, "confine COMMAND with Landlock and seccomp (not implemented yet)");
+  app.add_flag("-q,--quiet", quiet, "no summary line");
+  app.add_option("COMMAND", command, "the command and its arguments")->required();
+  app.positionals_at_end();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (sandbox) stage::diag::fatal("--sandbox is not implemented yet in this version of stage");
+
+  std::string cwd = stage::current_directory();
+  try {
+    auto env = stage::process_env();
+    if (destdir.empty()) destdir = env("STAGE_DESTDIR").value_or("");
+    if (destdir.empty()) stage::diag::usage_error("no staging root: give --destdir or set STAGE_DESTDIR");
+    options.destdir = stage::lexical_absolute(destdir, cwd);
+    options.db = db.empty() ? "" : stage::lexical_absolute(db, cwd);
+    for (auto& m : options.map) m = stage::lexical_absolute(m, cwd);
+    options.workdir = cwd;
+    options.dropin_dir = stage::installed_dropin_directory();
+    stage::prepare_stage(options);
+  } catch (const stage::ConfigError& e) {
+    stage::diag::fatal(e.what());
+  } catch (const stage::StoreError& e) {
+    stage::diag::fatal(e.what());
+  }
+
+  int status = 0;
+  try {
+    auto child_env = boost::this_process::environment();
+    for (const auto& [name, value] : stage::staging_environment(options)) child_env[name] = value;
+    boost::filesystem::path exe(command[0]);
+    if (command[0].find('/') == std::string::npos) {
+      // Search the PATH the command will see.
+      std::vector<boost::filesystem::path> dirs;
+      std::string path = child_env["PATH"].to_string();
+      for (size_t start = 0; start <= path.size();) {
+        size_t end = path.find(':', start);
+        if (end == std::string::npos) end = path.size();
+        dirs.emplace_back(path.substr(start, end - start));
+        start = end + 1;
+      }
+      exe = bp::search_path(command[0], dirs);
+    }
+    if (exe.empty()) {
+      stage::diag::error("cannot run '" + command[0] + "'", ENOENT);
+      return 127;
+    }
+    bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env);
+    child.wait();
+    status = child.native_exit_code();
+    status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  } catch (const std::exception& e) {
+    stage::diag::error(std::string("cannot run '") + command[0] + "': " + e.what());
+    return 127;
+  }
+
+  if (!quiet) {
+    try {
+      stage::Config config = stage::config_from_env([&](const char* name) -> std::optional<std::string> {
+        if (std::string_view(name) == "STAGE_DESTDIR") return options.destdir;
+        if (std::string_view(name) == "STAGE_OWNER" && !options.owner.empty()) return options.owner;
+        if (std::string_view(name) == "STAGE_GROUP" && !options.group.empty()) return options.group;
+        return stage::process_env()(name);
+      });
+      stage::IdDatabase users(config.passwd_file), groups(config.group_file);
+      auto listing = stage::reconcile_stage(options.destdir, options.db, stage::resolve_principal(users, config.owner),
+                                            stage::resolve_principal(groups, config.group), false);
+      for (const auto& line : stage::run_summary(listing, options.workdir)) std::cerr << "stage-run: " << line << '\n';
+    } catch (const std::exception& e) {
+      stage::diag::warn(std::string("cannot summarise the stage: ") + e.what());
+    }
+  }
+  return status;
+}
