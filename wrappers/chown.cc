@@ -218,10 +218,10 @@ int run(int argc, char** argv, bool is_chgrp) {
     if (!ref) stage::diag::fatal("failed to get attributes of " + quote(reference), err);
     if (!is_chgrp) {
       options.user = ref->first;
-      options.user_name = stage::principal_text(ref->first);
+      options.user_name = stage::principal_label(ref->first);
     }
     options.group = ref->second;
-    options.group_name = stage::principal_text(ref->second);
+    options.group_name = stage::principal_label(ref->second);
   } else if (is_chgrp) {
     const char* text = argv[optind++];
     options.spec = text;

@@ -71,7 +71,7 @@ int chmod_staged(Session& session, const WalkEntry& e, mode_t new_mode, Entry& r
     if (::fstatat(e.place.dirfd, e.place.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0) now = e.st;
   }
   rec.mode = new_mode & 07777;
-  rec.tool = diag::program();
+  rec.tool = diag::tool();
   rec.disk = disk_identity(now);
   if (!fresh) rec.sha256.clear();
   if (rec.type == EntryType::File || rec.type == EntryType::Hardlink) rec.size = static_cast<uint64_t>(now.st_size);

@@ -197,7 +197,7 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
         Entry changed = *rec;
         if (options.user) changed.owner = *options.user;
         if (options.group) changed.group = *options.group;
-        changed.tool = diag::program();
+        changed.tool = diag::tool();
         session.record_change(std::move(changed));
       } else if ((options.user && !options.user->id) || (options.group && !options.group->id)) {
         // A name kept for the stage means nothing on the host.
@@ -221,8 +221,8 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
       std::optional<std::string> old_user, old_group;
       bool unchanged_user = !options.user, unchanged_group = !options.group;
       if (have_stats && rec) {
-        old_user = principal_text(rec->owner);
-        old_group = principal_text(rec->group);
+        old_user = principal_label(rec->owner);
+        old_group = principal_label(rec->group);
         if (options.user) unchanged_user = same_principal(*options.user, rec->owner);
         if (options.group) unchanged_group = same_principal(*options.group, rec->group);
       } else if (have_stats) {

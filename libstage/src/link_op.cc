@@ -483,7 +483,7 @@ class Linker {
         e = entry_for(dest.logical, st, copied_mode_, s_.default_owner(), s_.default_group());
       }
     }
-    e.tool = diag::program();
+    e.tool = diag::tool();
     s_.record(std::move(e));
   }
 

@@ -104,7 +104,7 @@ std::string name_or_number(IdDatabase& db, uint32_t id) {
   return std::to_string(id);
 }
 
-std::string principal_text(const Principal& p) {
+std::string principal_label(const Principal& p) {
   if (!p.name.empty()) return p.name;
   return p.id ? std::to_string(*p.id) : std::string();
 }

@@ -56,7 +56,7 @@ expect_eq "a symlink is not given a mode" "" "$(rec /usr/share/games/etc)"
 
 # A symlink operand is followed inside the stage: /etc there is missing.
 err=$("$D/chmod" 700 /usr/share/games/etc 2>&1); rc=$?
-expect_eq "dangling in the stage" "chmod: cannot operate on dangling symlink '/usr/share/games/etc'" "$err"
+expect_eq "dangling in the stage" "$D/chmod: cannot operate on dangling symlink '/usr/share/games/etc'" "$err"
 expect_eq "dangling exit status" 1 "$rc"
 expect_eq "host /etc untouched" "$before" "$(stat -c %a /etc)"
 mkdir -p "$STAGE_DESTDIR/etc"
@@ -74,11 +74,11 @@ expect_eq "--reference copies the recorded setuid mode" "file 4755 root:root" "$
 count() { sqlite3 "$DB" "select count(*) from entries"; }
 n=$(count)
 err=$("$D/chmod" q+z /usr/bin/tool 2>&1); rc=$?
-expect_eq "invalid mode message" "chmod: invalid mode: 'q+z'
-Try 'chmod --help' for more information." "$err"
+expect_eq "invalid mode message" "$D/chmod: invalid mode: 'q+z'
+Try '$D/chmod --help' for more information." "$err"
 expect_eq "invalid mode status" 1 "$rc"
 err=$("$D/chmod" 600 /usr/bin/missing /usr/bin/other 2>&1); rc=$?
-expect_eq "missing operand message" "chmod: cannot access '/usr/bin/missing': No such file or directory" "$err"
+expect_eq "missing operand message" "$D/chmod: cannot access '/usr/bin/missing': No such file or directory" "$err"
 expect_eq "missing operand status" 1 "$rc"
 expect_eq "the other operand still changed" "file 0600 root:root" "$(rec /usr/bin/other)"
 expect_eq "nothing recorded for the missing one" "" "$(rec /usr/bin/missing)"

@@ -21,25 +21,25 @@ expect_eq "unknown group recorded by name" "file 4755 root/0:wheel/" "$(rec /usr
 "$D/chown" pkgsrc /usr/bin/tool
 expect_eq "unknown owner recorded by name" "file 4755 pkgsrc/:wheel/" "$(rec /usr/bin/tool)"
 err=$("$D/chown" pkgsrc: /usr/bin/tool 2>&1); rc=$?
-expect_eq "unknown owner's login group cannot be known" "chown: invalid spec: 'pkgsrc:'" "$err"
+expect_eq "unknown owner's login group cannot be known" "$D/chown: invalid spec: 'pkgsrc:'" "$err"
 expect_eq "invalid spec status" 1 "$rc"
 
 err=$(STAGE_STRICT=1 "$D/chown" root:wheel /usr/bin/tool 2>&1); rc=$?
-expect_eq "strict: unknown group is GNU's error" "chown: invalid group: 'root:wheel'" "$err"
+expect_eq "strict: unknown group is GNU's error" "$D/chown: invalid group: 'root:wheel'" "$err"
 expect_eq "strict: status" 1 "$rc"
 expect_eq "strict: record unchanged" "file 4755 pkgsrc/:wheel/" "$(rec /usr/bin/tool)"
 
 "$D/chgrp" games /usr/bin/tool
 expect_eq "chgrp records the group" "file 4755 pkgsrc/:games/60" "$(rec /usr/bin/tool)"
 "$D/chown" 0.0 /usr/bin/tool 2>"$T/err"
-expect_eq "OWNER.GROUP warns as GNU" "chown: warning: '.' should be ':': '0.0'" "$(cat "$T/err")"
+expect_eq "OWNER.GROUP warns as GNU" "$D/chown: warning: '.' should be ':': '0.0'" "$(cat "$T/err")"
 expect_eq "OWNER.GROUP recorded" "file 4755 root/0:root/0" "$(rec /usr/bin/tool)"
 "$D/chown" root.wheel /usr/bin/tool 2>/dev/null
 expect_eq "root.wheel with an unknown group" "file 4755 root/0:wheel/" "$(rec /usr/bin/tool)"
 "$D/chown" +5:+60 /usr/bin/tool
 expect_eq "+N ids" "file 4755 games/5:games/60" "$(rec /usr/bin/tool)"
 err=$("$D/chown" 0: /usr/bin/tool 2>&1)
-expect_eq "0: is invalid as in GNU" "chown: invalid spec: '0:'" "$err"
+expect_eq "0: is invalid as in GNU" "$D/chown: invalid spec: '0:'" "$err"
 "$D/chown" games: /usr/bin/tool
 expect_eq "OWNER: takes the login group" "file 4755 games/5:games/60" "$(rec /usr/bin/tool)"
 
@@ -71,7 +71,7 @@ expect_eq "without -h the referent changes" "file 4755 games/5:staff/50" "$(rec 
 ln -s /etc/passwd "$STAGE_DESTDIR/usr/bin/escape"
 before=$(stat -c %u:%g /etc/passwd)
 err=$("$D/chown" bin /usr/bin/escape 2>&1)
-expect_eq "an absolute symlink stays in the stage" "chown: cannot dereference '/usr/bin/escape': No such file or directory" "$err"
+expect_eq "an absolute symlink stays in the stage" "$D/chown: cannot dereference '/usr/bin/escape': No such file or directory" "$err"
 expect_eq "host file untouched" "$before" "$(stat -c %u:%g /etc/passwd)"
 
 # --reference reads the staged reference's record.
@@ -92,12 +92,12 @@ expect_eq "-R: disk untouched" "$me" "$(owner_on_disk /var/games/pkg/sub/scores)
 # Failures record nothing and the other operands still change.
 n=$(sqlite3 "$DB" "select count(*) from entries")
 err=$("$D/chgrp" bin /usr/bin/nothere /usr/bin/other 2>&1); rc=$?
-expect_eq "missing operand message" "chgrp: cannot access '/usr/bin/nothere': No such file or directory" "$err"
+expect_eq "missing operand message" "$D/chgrp: cannot access '/usr/bin/nothere': No such file or directory" "$err"
 expect_eq "missing operand status" 1 "$rc"
 expect_eq "the other operand changed" "file 0644 games/5:bin/2" "$(rec /usr/bin/other)"
 expect_eq "no new records" "$n" "$(sqlite3 "$DB" "select count(*) from entries")"
 err=$("$D/chown" 2>&1); rc=$?
-expect_eq "no operand" "chown: missing operand
-Try 'chown --help' for more information." "$err"
+expect_eq "no operand" "$D/chown: missing operand
+Try '$D/chown --help' for more information." "$err"
 
 done_testing

@@ -45,7 +45,7 @@ expect_eq "copy content" "outside" "$(cat "$STAGE_DESTDIR/usr/pkg/etc-copy")"
 "$D/chmod" 4755 /usr/pkg/etc-copy
 expect_eq "chmod of the copy leaves the outside file alone" 640 "$(stat -c %a "$T/outside")"
 err=$("$D/ln" "$T/outside" /usr/pkg/etc-copy 2>&1); rc=$?
-expect_eq "existing destination: GNU's message" "ln: failed to create hard link '/usr/pkg/etc-copy': File exists" "$err"
+expect_eq "existing destination: GNU's message" "$D/ln: failed to create hard link '/usr/pkg/etc-copy': File exists" "$err"
 expect_eq "existing destination: status" 1 "$rc"
 
 # -f replaces the record; -b moves the old record to the backup name.
@@ -64,7 +64,7 @@ expect_eq "into a staged directory, second" "link 0777 root:root ../lib/libx-har
 "$D/ln" -s -t /usr/pkg/share/x /some/target
 expect_eq "-t staged" "link 0777 root:root /some/target" "$(rec /usr/pkg/share/x/target)"
 err=$("$D/ln" -t /usr/pkg/nodir x 2>&1)
-expect_eq "-t missing in the stage" "ln: failed to access '/usr/pkg/nodir': No such file or directory" "$err"
+expect_eq "-t missing in the stage" "$D/ln: failed to access '/usr/pkg/nodir': No such file or directory" "$err"
 
 # An absolute symlink inside the stage points into the stage.
 "$D/mkdir" -p /opt/real
@@ -76,12 +76,12 @@ expect_eq "recorded at its canonical path" "link 0777 root:root target" "$(rec /
 
 # Bad input.
 err=$("$D/ln" -s 2>&1); rc=$?
-expect_eq "missing operand" "ln: missing file operand
-Try 'ln --help' for more information." "$err"
+expect_eq "missing operand" "$D/ln: missing file operand
+Try '$D/ln --help' for more information." "$err"
 err=$("$D/ln" /usr/pkg/missing /usr/pkg/new 2>&1); rc=$?
-expect_eq "missing source" "ln: failed to access '/usr/pkg/missing': No such file or directory" "$err"
+expect_eq "missing source" "$D/ln: failed to access '/usr/pkg/missing': No such file or directory" "$err"
 expect_eq "missing source: nothing recorded" "" "$(rec /usr/pkg/new)"
 err=$("$D/ln" /usr/pkg/lib /usr/pkg/dirlink 2>&1)
-expect_eq "directory hard link" "ln: /usr/pkg/lib: hard link not allowed for directory" "$err"
+expect_eq "directory hard link" "$D/ln: /usr/pkg/lib: hard link not allowed for directory" "$err"
 
 done_testing

@@ -84,6 +84,6 @@ std::optional<uint32_t> parse_gnu_id(std::string_view text, uint64_t max);
 std::string name_or_number(IdDatabase& db, uint32_t id);
 
 /// How a recorded principal is shown: its name, else its id.
-std::string principal_text(const Principal& p);
+std::string principal_label(const Principal& p);
 
 }  // namespace stage
