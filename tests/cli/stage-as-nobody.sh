@@ -24,6 +24,12 @@ expect_eq "root:wheel 4755 recorded" "file 4755 root:wheel" "$(rec /usr/pkg/bin/
 expect_eq "games group recorded" "file 0644 root:games" "$(rec /usr/pkg/share/game/scores)"
 expect_eq "-R reached the directory" "dir 0755 root:root" "$(rec /usr/pkg/share/game/levels)"
 expect_eq "disk stays nobody's" "nobody 755" "$(stat -c '%U %a' "$N/stage/usr/pkg/bin/su-tool")"
+if [ -x "$STAGE_BIN/stage-ls" ]; then
+  listing=$(as_nobody "$STAGE_BIN/stage-ls" --destdir "$N/stage" --db "$N/stage.db")
+  check "stage-ls shows root:wheel 4755" grep -Eq '^-rwsr-xr-x +root +wheel .* /usr/pkg/bin/su-tool$' <<<"$listing"
+  check "stage-ls shows the games group" grep -Eq '^-rw-r--r-- +root +games .* /usr/pkg/share/game/scores$' <<<"$listing"
+  check "stage-ls shows go-w applied" grep -Eq '^drwxr-xr-x +root +root .* /usr/pkg/share/game/levels$' <<<"$listing"
+fi
 
 # The same on a root-owned host path (under /tmp: passed through, not staged).
 H=$T/host
