@@ -3,7 +3,7 @@
 # one copy and ours in the other, both invoked by their bare name through
 # PATH so that the "tool:" prefix is the same, and compares exit status,
 # stdout, stderr and the resulting trees (type, mode, owner, group, link
-# count, symlink text, size). "@" in an argument stands for the tree's own
+# count, symlink text, size). RUNAS=nobody runs both as nobody. "@" in an argument stands for the tree's own
 # absolute path, and is written back as "@" in outputs before comparing.
 
 GNUBIN=$T/gnubin
@@ -23,8 +23,14 @@ run_in() {
   local args=() a
   for a in "$@"; do args+=("${a//@/$dir}"); done
   mkdir -p "$dir.result"
-  (cd "$dir" && PATH="$bin:$PATH" LC_ALL=C "$tool" "${args[@]}" >"$dir.result/out" 2>"$dir.result/err" </dev/null
-   echo $? >"$dir.result/rc")
+  if [ "${RUNAS:-}" = nobody ]; then
+    (cd "$dir" && as_nobody env PATH="$bin:$PATH" LC_ALL=C "$tool" "${args[@]}" >"$dir.result/out" \
+       2>"$dir.result/err" </dev/null
+     echo $? >"$dir.result/rc")
+  else
+    (cd "$dir" && PATH="$bin:$PATH" LC_ALL=C "$tool" "${args[@]}" >"$dir.result/out" 2>"$dir.result/err" </dev/null
+     echo $? >"$dir.result/rc")
+  fi
   sed -i "s|$dir|@|g" "$dir.result/out" "$dir.result/err"
   snapshot "$dir" >"$dir.result/tree"
 }
@@ -39,11 +45,11 @@ differ() {
   cp -a "$fixture" "$T/our"
   run_in "$T/gnu" "$GNUBIN" "$tool" "$@"
   run_in "$T/our" "$STAGE_DROPINS" "$tool" "$@"
-  local what bad=
+  local what bad= theirs mine
   for what in rc out err tree; do
-    if ! cmp -s "$T/gnu.result/$what" "$T/our.result/$what"; then
-      bad="$bad $what"
-    fi
+    IFS= read -r -d '' theirs <"$T/gnu.result/$what"
+    IFS= read -r -d '' mine <"$T/our.result/$what"
+    [ "$theirs" = "$mine" ] || bad="$bad $what"
   done
   if [ -n "$bad" ]; then
     fail "$tool $(printf '%q ' "$@")differs in:$bad"

@@ -71,5 +71,32 @@ for i in $(seq 1 40); do
 done
 umask 022
 
+# Names that need quoting in messages.
+: >"$F/a b"; : >"$F/c:d"; : >"$F/it's"
+umask 077
+differ "$F" chmod -w 'a b' 'c:d' "it's"
+differ "$F" chmod -v +x 'a b' 'c:d' "it's" 'no such'
+umask 022
+
+# As an ordinary user: permission errors, and a directory chmod -R must make
+# readable before it can descend (or makes unreadable on the way down).
+if [ "$(id -u)" -eq 0 ]; then
+  N=$T/nfixture
+  mkdir -p "$N/closed/in" "$N/open/in"
+  : >"$N/closed/in/f"; : >"$N/open/in/f"; : >"$N/mine"; : >"$N/roots"
+  chown -R nobody "$N"; chown root "$N/roots"
+  chmod 000 "$N/closed"
+  export RUNAS=nobody
+  differ "$N" chmod -R u+rwx closed
+  differ "$N" chmod -Rv u+rx closed
+  differ "$N" chmod -R u+w closed
+  differ "$N" chmod -R a-r open
+  differ "$N" chmod -Rv a-x open
+  differ "$N" chmod 644 roots mine
+  differ "$N" chmod -c 4755 roots mine
+  differ "$N" chmod -f 600 roots
+  unset RUNAS
+fi
+
 echo "$CASES cases"
 done_testing
