@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -180,13 +181,28 @@ void Session::record(Entry entry) {
 }
 
 void Session::record_change(Entry entry) {
-  if (entry.type == EntryType::Hardlink && !entry.target.empty()) {
-    if (auto primary = lookup(entry.target)) {
-      primary->mode = entry.mode;
-      primary->owner = entry.owner;
-      primary->group = entry.group;
-      primary->tool = entry.tool;
-      record(std::move(*primary));
+  // The other names of the same file: its primary (for a hard link) and the
+  // hard links to it, found through the inode index and kept only when the
+  // records name each other, so a stale inode number changes nothing.
+  if ((entry.type == EntryType::File || entry.type == EntryType::Hardlink) && entry.disk) {
+    const std::string primary = entry.type == EntryType::Hardlink ? entry.target : entry.path;
+    std::vector<Entry> names = store().list_inode(entry.disk->dev, entry.disk->ino);
+    for (const auto& p : pending_.put)
+      if (p.disk && p.disk->dev == entry.disk->dev && p.disk->ino == entry.disk->ino) names.push_back(p);
+    std::vector<std::string> done{entry.path};
+    for (const auto& stored : names) {
+      if (std::find(done.begin(), done.end(), stored.path) != done.end()) continue;
+      auto name = lookup(stored.path);  // this run's version, if any
+      if (!name) continue;
+      bool related = (name->type == EntryType::File && name->path == primary) ||
+                     (name->type == EntryType::Hardlink && name->target == primary);
+      if (!related) continue;
+      done.push_back(name->path);
+      name->mode = entry.mode;
+      name->owner = entry.owner;
+      name->group = entry.group;
+      name->tool = entry.tool;
+      record(std::move(*name));
     }
   }
   record(std::move(entry));

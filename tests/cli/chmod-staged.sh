@@ -89,6 +89,10 @@ expect_eq "no stray records" "$n" "$(count)"
 "$D/chmod" 2711 /usr/bin/tool-link
 expect_eq "hard link record changed" "hardlink 2711 root:root" "$(rec /usr/bin/tool-link)"
 expect_eq "its primary changed too" "file 2711 root:root" "$(rec /usr/bin/tool)"
+"$D/chmod" 755 /usr/bin/tool
+expect_eq "chmod of the primary changes the hard link's record" "hardlink 0755 root:root" "$(rec /usr/bin/tool-link)"
+"$D/chown" bin /usr/bin/tool
+expect_eq "chown of the primary too" "hardlink 0755 bin:root" "$(rec /usr/bin/tool-link)"
 
 # Rule 3: a path the Makefile writes without DESTDIR lands in the stage.
 STAGE_MAP=/usr/pkg "$D/install" -D -m 755 "$T/src" /usr/pkg/bin/prog
