@@ -60,14 +60,10 @@ int chmod_staged(Session& session, const WalkEntry& e, mode_t new_mode, Entry& r
   bool fresh = rec.disk && *rec.disk == disk_identity(e.st);
   struct stat now = e.st;
   if ((e.st.st_mode & 07777) != disk) {
-    if (::fchmodat(e.place.dirfd, e.place.name.c_str(), disk, AT_SYMLINK_NOFOLLOW) != 0) {
-      int err = errno;
-      // Without /proc, glibc cannot chmod with NOFOLLOW; the entry was lstat'ed
-      // as a non-symlink, and staged names are never followed out of the stage.
-      if ((err != EOPNOTSUPP && err != ENOSYS) || S_ISLNK(e.st.st_mode) ||
-          ::fchmodat(e.place.dirfd, e.place.name.c_str(), disk, 0) != 0)
-        return err == EOPNOTSUPP || err == ENOSYS ? errno : err;
-    }
+    // The entry was lstat'ed as a non-symlink (symlinks are never given a
+    // mode), and its parent was resolved inside the stage: a plain fchmodat
+    // stays there. (glibc's AT_SYMLINK_NOFOLLOW would need /proc.)
+    if (::fchmodat(e.place.dirfd, e.place.name.c_str(), disk, 0) != 0) return errno;
     if (::fstatat(e.place.dirfd, e.place.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0) now = e.st;
   }
   rec.mode = new_mode & 07777;

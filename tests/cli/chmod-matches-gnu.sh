@@ -56,7 +56,7 @@ modes=(755 644 0 7777 4755 2755 1777 00755 000644 u+x g-w o= a=r +x -x u=rwx,g=r
   -w -r -x -X -s -t -rwx -u -g -o -a -0 -7 -644 +r,-w u-w,+w g=o a-s 7000 1 u=s g=t)
 options=('' '' '' -R -v -c -f -Rv -Rc -Rf --silent --changes --recursive --verbose --quiet)
 operands=(f g d d/a lf ld dang loop missing d/sub hf e fifo d/up d/sub/parent '' d/ @/f @/d ./f)
-for i in $(seq 1 260); do
+for i in $(seq 1 200); do
   args=()
   opt=$(pick "${options[@]}"); [ -n "$opt" ] && args+=("$opt")
   args+=("$(pick "${modes[@]}")")

@@ -76,7 +76,7 @@ options=('' '' -s -s -f -sf -sn -sfn -v -sv -fv -b -sb -S.bak -T -sT -r -sr -srf
   --backup=numbered --backup=simple -sfv -srv)
 sources=(f g d missing lf ld dang loop hg @/f @/d d/a ./f e/f '' d/ f/ g~)
 dests=(new g d e ld lf dang d/new d/sub missing/x . d/f @/new @/d hg new/ e/f)
-for i in $(seq 1 240); do
+for i in $(seq 1 180); do
   args=()
   opt=$(pick "${options[@]}"); [ -n "$opt" ] && args+=("$opt")
   case $((RANDOM % 6)) in
