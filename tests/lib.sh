@@ -95,6 +95,63 @@ gnu_vs_ours() {
   fi
 }
 
+# gnu_vs_ours_each NAME SETUP CASE...: gnu_vs_ours for many command lines
+# at once. Each CASE is a shell command line (words as in a script:
+# 'install -m 644 f g'), run in its own fresh directory prepared by the shell
+# function SETUP; one process per side runs them all, "install" and "mkdir"
+# being GNU's in one and ours in the other. Compared: each case's exit
+# status, stdout and stderr, and all the trees.
+gnu_vs_ours_each() {
+  local name=$1 setup=$2 who bindir c line
+  shift 2
+  CASE_N=$((CASE_N + 1))
+  c=$T/c$CASE_N
+  mkdir -m 777 "$c" "$c/gnu" "$c/ours"
+  export -f "$setup"
+  for who in gnu ours; do
+    bindir=$GNU_BIN
+    [ "$who" = ours ] && bindir=$D
+    (cd "$c/$who" && unset STAGE_DESTDIR && export LC_ALL=C PATH="$bindir:$PATH" && bash -c '
+      setup=$1
+      shift
+      n=0
+      for cmd; do
+        n=$((n + 1))
+        mkdir -m 777 "$n" && cd "$n" || exit 1
+        "$setup" || echo "setup failed"
+        (eval "$cmd") >../"$n.out" 2>../"$n.err"
+        status=$?
+        cd ..
+        echo "== $n: $cmd"
+        echo "exit status $status"
+        echo "-- stdout"; echo "$(<"$n.out")"; echo "-- stderr"; echo "$(<"$n.err")"
+        rm -f "$n.out" "$n.err"
+      done' _ "$setup" "$@" >"$c/$who.log" 2>&1)
+  done
+  (cd "$c" && find gnu ours -mindepth 1 -printf '%y %04m %u:%g %s %p -> %l\n' -type f -exec md5sum {} + |
+    LC_ALL=C sort) >"$c/trees"
+  local -A all=([gnu]= [ours]=)
+  while IFS= read -r line; do
+    case $line in
+      *" gnu/"*) all[gnu]+="${line/ gnu\// ./}"$'\n' ;;
+      *) all[ours]+="${line/ ours\// ./}"$'\n' ;;
+    esac
+  done <"$c/trees"
+  for who in gnu ours; do
+    slurp line "$c/$who.log"
+    all[$who]="$line-- trees"$'\n'"${all[$who]}"
+    all[$who]=${all[$who]//"$c/$who"/'$W'}
+  done
+  if [ "${all[gnu]}" = "${all[ours]}" ]; then
+    pass "$name: $# cases (same as GNU)"
+  else
+    fail "$name: differs from GNU"
+    printf '%s' "${all[gnu]}" >"$c/gnu.all"
+    printf '%s' "${all[ours]}" >"$c/ours.all"
+    diff -u "$c/gnu.all" "$c/ours.all" | tail -n +3 | sed 's/^/    /' >&2
+  fi
+}
+
 # ---- Active mode ----------------------------------------------------------
 # new_stage: a fresh staging root $DESTDIR (empty, owned by nobody when root)
 # and its default database; also an empty sibling $OUTSIDE that staged
@@ -127,7 +184,14 @@ db_row() {
 # staged [VAR=VALUE]... CMD...: runs CMD with the staging environment, as the
 # current user; staged_nobody: the same as nobody (when root).
 staged() { env LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"; }
-staged_nobody() { as_nobody env LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"; }
+staged_nobody() {
+  if [ "$MY_UID" -eq 0 ]; then
+    setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- \
+      env PATH="$PATH" HOME=/nonexistent LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"
+  else
+    env LC_ALL=C STAGE_DESTDIR="$DESTDIR" "$@"
+  fi
+}
 # disk_mode PATH: on-disk permission bits in octal ("755").
 disk_mode() { stat -c %a "$1"; }
 # no_temp_files DIR: no leftover .stage-tmp.* anywhere below DIR.

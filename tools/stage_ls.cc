@@ -1,27 +1,57 @@
-// stage-ls: lists what is staged (SPEC "stage-ls").
+// stage-ls: lists and exports what is staged (SPEC "stage-ls").
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
+#include <unistd.h>
+
+#include <cerrno>
 #include <iostream>
 
 #include "stage/config.h"
 #include "stage/diag.h"
+#include "stage/exports.h"
+#include "stage/fakeroot_export.h"
+#include "stage/json_export.h"
 #include "stage/listing.h"
-#include "stage/path_map.h"
-#include "stage/session.h"
+#include "stage/mtree_export.h"
+#include "stage/plist_export.h"
+#include "stage/qa_check.h"
+
+namespace {
+
+// Writes all of `text` to stdout; a failed write (a closed pipe, a full
+// disk) is an error, not a silently short export.
+void emit(const std::string& text) {
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = ::write(STDOUT_FILENO, text.data() + off, text.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) stage::diag::fatal("write error", errno);
+    off += static_cast<size_t>(n);
+  }
+}
+
+void warn_all(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) stage::diag::warn(w);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   stage::diag::set_program("stage-ls");
   CLI::App app{"List and export what is staged: the stage on disk joined with its database."};
   std::string destdir, db, format = "ls", prefix = "/usr/pkg";
   std::vector<std::string> paths;
-  bool untracked_only = false, missing_only = false;
+  bool untracked_only = false, missing_only = false, check = false;
+  std::optional<uint32_t> unknown_id;
   app.add_option("--destdir", destdir, "the staging root (default: $STAGE_DESTDIR, else the current directory)");
   app.add_option("--db", db, "the database (default: $STAGE_DB, else DESTDIR.stagedb)");
-  app.add_option("--format", format, "ls")->check(CLI::IsMember({"ls"}));
-  app.add_option("--prefix", prefix, "the package prefix (for plist)");
-  app.add_flag("--untracked", untracked_only, "list only files that reached the stage without stage's tools");
-  app.add_flag("--missing", missing_only, "list only records whose file is gone");
+  app.add_option("--format", format, "ls, mtree, plist, pkgsrc-perms, fakeroot or json")
+      ->check(CLI::IsMember({"ls", "mtree", "plist", "pkgsrc-perms", "fakeroot", "json"}));
+  app.add_option("--prefix", prefix, "the package prefix (plist, pkgsrc-perms)")->capture_default_str();
+  app.add_flag("--untracked", untracked_only, "only files that reached the stage without stage's tools");
+  app.add_flag("--missing", missing_only, "only records whose file is gone (ls or json)");
+  app.add_flag("--check", check, "QA report: one line per finding, exit 1 when there are any");
+  app.add_option("--unknown-id", unknown_id, "numeric id for owners and groups no database knows (mtree, fakeroot)");
   app.add_option("PATH", paths, "logical paths to list (with everything below them)");
   try {
     app.parse(argc, argv);
@@ -29,40 +59,72 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (prefix.empty() || prefix[0] != '/') stage::diag::usage_error("--prefix must be an absolute path, not '" + prefix + "'");
+  if (missing_only && format != "ls" && format != "json")
+    stage::diag::usage_error("--missing lists records whose file is gone: use it with --format ls or json");
+  if (check && (missing_only || format != "ls"))
+    stage::diag::usage_error("--check is a report of its own: use it without --format and --missing");
 
   try {
     stage::StageLocation where = stage::find_stage(destdir, db);
-    stage::Config config = stage::config_from_env();
-    stage::IdDatabase users(config.passwd_file), groups(config.group_file);
-    stage::Principal owner = stage::resolve_principal(users, config.owner);
-    stage::Principal group = stage::resolve_principal(groups, config.group);
-    stage::Listing listing = stage::reconcile_stage(where.destdir, where.db, owner, group, false);
+    stage::Config config;
+    stage::read_target_env(config);
+    stage::ExportContext ctx = stage::make_export_context(where.destdir, config);
+    ctx.unknown_id = unknown_id;
+    // Digests only where the format shows them (--check reads content itself).
+    bool hash = format == "mtree" || format == "json";
+    stage::LoadedStage stage = stage::load_stage(ctx, where.db, hash);
 
-    auto wanted = [&](const std::string& path) {
-      if (paths.empty()) return true;
-      for (const auto& p : paths)
-        if (stage::path_within(path, stage::lexical_fold(p[0] == '/' ? p : "/" + p))) return true;
-      return false;
-    };
     if (missing_only) {
-      for (const auto& e : listing.missing)
-        if (wanted(e.path)) std::cout << e.path << '\n';
+      auto missing = stage::select_missing(stage.listing.missing, paths);
+      std::string out;
+      if (format == "json") {
+        out = stage::format_json_missing(missing, ctx);
+      } else {
+        for (const auto& e : missing) out += e.path + '\n';
+      }
+      emit(out);
       return 0;
     }
-    std::vector<stage::ListedEntry> shown;
-    for (auto& le : listing.entries)
-      if (wanted(le.entry.path) && (!untracked_only || le.untracked)) shown.push_back(le);
-    if (untracked_only) {
-      for (const auto& le : shown) std::cout << le.entry.path << '\n';
-      return 0;
+    auto entries = stage::select_entries(std::move(stage.listing.entries), paths, untracked_only);
+    if (check) {
+      auto findings = stage::qa_check(entries, ctx);
+      emit(stage::format_findings(findings));
+      if (findings.empty()) return 0;
+      stage::diag::warn(std::to_string(findings.size()) + (findings.size() == 1 ? " finding" : " findings"));
+      return 1;
     }
-    std::cout << stage::format_ls(shown);
+    if (format == "ls") {
+      if (untracked_only) {
+        std::string out;
+        for (const auto& le : entries) out += le.entry.path + '\n';
+        emit(out);
+      } else {
+        emit(stage::format_ls(entries));
+      }
+    } else if (format == "mtree") {
+      emit(stage::format_mtree(entries, ctx));
+    } else if (format == "plist") {
+      auto out = stage::format_plist(entries, ctx, prefix);
+      warn_all(out.warnings);
+      emit(out.text);
+    } else if (format == "pkgsrc-perms") {
+      auto out = stage::format_pkgsrc_perms(entries, ctx, prefix);
+      warn_all(out.warnings);
+      emit(out.text);
+    } else if (format == "fakeroot") {
+      emit(stage::format_fakeroot(entries, ctx));
+    } else if (format == "json") {
+      emit(stage::format_json(entries, ctx));
+    }
   } catch (const stage::ConfigError& e) {
     stage::diag::fatal(e.what());
   } catch (const stage::StoreError& e) {
     stage::diag::fatal(e.what());
+  } catch (const stage::ExportError& e) {
+    stage::diag::fatal(e.what());
   } catch (const std::system_error& e) {
-    stage::diag::fatal(std::string("cannot read stage '") + e.what() + "'", e.code().value());
+    stage::diag::fatal(std::string("cannot read stage: '") + e.what() + "'", e.code().value());
   }
   return 0;
 }

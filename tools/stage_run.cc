@@ -1,6 +1,7 @@
 // stage-run: runs a build with the drop-ins first on PATH and the staging environment set.
 #include <CLI/CLI.hpp>
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 
 #include <iostream>
 
@@ -9,8 +10,29 @@
 #include "stage/listing.h"
 #include "stage/path_map.h"
 #include "stage/run_env.h"
+#include "stage/sandbox.h"
+#include "stage/store.h"
 
 namespace bp = boost::process;
+
+namespace {
+/// Confines the child between fork and exec; a failure ends it before it runs.
+struct SandboxSetup : bp::extend::handler {
+  const stage::SandboxPolicy* policy = nullptr;
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    if (!policy) return;
+    try {
+      stage::enter_sandbox(*policy);
+    } catch (const stage::SandboxError& e) {
+      std::string line = "stage-run: " + std::string(e.what()) + "\n";
+      ssize_t ignored = ::write(2, line.data(), line.size());
+      (void)ignored;
+      ::_exit(126);
+    }
+  }
+};
+}  // namespace
 
 int main(int argc, char** argv) {
   stage::diag::set_program("stage-run");
@@ -24,7 +46,9 @@ int main(int argc, char** argv) {
   app.add_option("--map", options.map, "a prefix sent into the stage (repeatable; default /)");
   app.add_option("--owner", options.owner, "owner recorded when a command names none (default root)");
   app.add_option("--group", options.group, "group recorded when a command names none (default root)");
-  app.add_flag("--sandbox", sandbox, "confine COMMAND with Landlock and seccomp (not implemented yet)");
+  app.add_flag("--sandbox", sandbox,
+               "confine COMMAND: no_new_privs, writes only to DESTDIR, the database, the build and temp "
+               "directories (Landlock), no network sockets (seccomp), resource limits");
   app.add_flag("-q,--quiet", quiet, "no summary line");
   app.add_option("COMMAND", command, "the command and its arguments")->required();
   app.positionals_at_end();
@@ -34,7 +58,6 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  if (sandbox) stage::diag::fatal("--sandbox is not implemented yet in this version of stage");
 
   std::string cwd = stage::current_directory();
   try {
@@ -52,6 +75,23 @@ int main(int argc, char** argv) {
   } catch (const stage::StoreError& e) {
     stage::diag::fatal(e.what());
   }
+
+  // The sandbox may write the database but not create or delete its WAL
+  // files: this connection keeps them in place while the command runs.
+  std::unique_ptr<stage::Store> keep_db_open;
+  stage::SandboxPolicy policy;
+  if (sandbox) {
+    try {
+      keep_db_open = stage::Store::open(options.db, stage::Store::Access::ReadWrite);
+      policy = stage::sandbox_policy(options);
+      if (stage::landlock_abi() < 1)
+        stage::diag::fatal("--sandbox needs Landlock (Linux 5.13 or later, enabled in the LSM list)");
+    } catch (const stage::StoreError& e) {
+      stage::diag::fatal(e.what());
+    }
+  }
+  SandboxSetup setup;
+  if (sandbox) setup.policy = &policy;
 
   int status = 0;
   try {
@@ -74,7 +114,7 @@ int main(int argc, char** argv) {
       stage::diag::error("cannot run '" + command[0] + "'", ENOENT);
       return 127;
     }
-    bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env);
+    bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env, setup);
     child.wait();
     status = child.native_exit_code();
     status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

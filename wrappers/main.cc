@@ -19,6 +19,7 @@ const Tool kTools[] = {
     {"chmod", chmod_main},
     {"chown", chown_main},
     {"chgrp", chgrp_main},
+    {"install-info", install_info_main},
 };
 }  // namespace
 

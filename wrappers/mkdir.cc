@@ -60,12 +60,14 @@ int mkdir_main(int argc, char** argv) {
 
   mode_t umask_value = stage::current_umask();
   options.ancestor_mode = (0777 & ~umask_value) | S_IWUSR | S_IXUSR;
+  options.umask_self = umask_value;
   if (mode_text) {
     auto change = stage::parse_mode(mode_text);
     if (!change) stage::diag::fatal("invalid mode " + stage::diag::quote(mode_text));
-    options.mode = stage::apply_mode(*change, 0777, true, umask_value);
-  } else {
-    options.mode = 0777 & ~umask_value;
+    options.mode = stage::apply_mode(*change, 0777, true, umask_value, &options.mode_bits);
+    // As GNU: the umask keeps only bits -m does not grant.
+    options.umask_self = umask_value & ~options.mode;
+    ::umask(options.umask_self);
   }
 
   stage::Session& session = stage::Session::get();

@@ -36,6 +36,13 @@ EnvLookup process_env() {
   };
 }
 
+void read_target_env(Config& config, const EnvLookup& env) {
+  if (auto v = env("STAGE_OWNER"); v && !v->empty()) config.owner = *v;
+  if (auto v = env("STAGE_GROUP"); v && !v->empty()) config.group = *v;
+  if (auto v = env("STAGE_PASSWD"); v && !v->empty()) config.passwd_file = *v;
+  if (auto v = env("STAGE_GROUPFILE"); v && !v->empty()) config.group_file = *v;
+}
+
 std::string default_db_path(const std::string& destdir) { return destdir + ".stagedb"; }
 
 Config config_from_env(const EnvLookup& env) {
@@ -73,10 +80,7 @@ Config config_from_env(const EnvLookup& env) {
     if (tmpdir && !tmpdir->empty() && (*tmpdir)[0] == '/') config.passthrough.push_back(lexical_fold(*tmpdir));
   }
 
-  if (auto v = env("STAGE_OWNER"); v && !v->empty()) config.owner = *v;
-  if (auto v = env("STAGE_GROUP"); v && !v->empty()) config.group = *v;
-  if (auto v = env("STAGE_PASSWD"); v && !v->empty()) config.passwd_file = *v;
-  if (auto v = env("STAGE_GROUPFILE"); v && !v->empty()) config.group_file = *v;
+  read_target_env(config, env);
   if (auto v = env("STAGE_STRICT"); v && *v == "1") config.strict = true;
   if (auto v = env("STAGE_INFO"); v && !v->empty()) {
     if (*v == "dir") config.info = InfoMode::Dir;

@@ -4,6 +4,7 @@
 #include "stage/install_op.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -42,6 +43,9 @@ std::string external_path(Session& session, const Place& dest, const std::string
 }
 
 bool run_strip(const std::string& program, const std::string& path) {
+  // An ignored SIGCHLD (inherited: "trap '' CHLD") would reap strip by
+  // itself and waitpid() fail with ECHILD; GNU resets it too.
+  ::signal(SIGCHLD, SIG_DFL);
   pid_t pid;
   const char* argv[] = {program.c_str(), path.c_str(), nullptr};
   int rc = ::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, const_cast<char**>(argv), environ);
@@ -241,10 +245,14 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       }
     } else {
       if (options.link == InstallOptions::Link::SymbolicAbsolute) {
-        target = lexical_absolute(source, current_directory());
+        // Where the source is installed, not where it is staged: the link
+        // must be right on the target system.
+        target = src.staged ? src.logical : lexical_absolute(source, current_directory());
       } else if (options.link == InstallOptions::Link::SymbolicRelative) {
-        std::string from = lexical_absolute(dest_operand, current_directory());
-        std::string to = lexical_absolute(source, current_directory());
+        // Between logical locations: a link made in the stage must be right
+        // where the package is installed, whichever rule named each side.
+        std::string from = dest.staged ? dest.logical : lexical_absolute(dest_operand, current_directory());
+        std::string to = src.staged ? src.logical : lexical_absolute(source, current_directory());
         std::string from_dir = parent_of(from);
         size_t common = 0;
         for (size_t i = 0; i <= std::min(from_dir.size(), to.size()); ++i) {
@@ -254,7 +262,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
           if (i == from_dir.size() || i == to.size() || from_dir[i] != to[i]) break;
         }
         std::string up;
-        for (size_t i = common; i < from_dir.size(); ++i)
+        for (size_t i = common; i < from_dir.size() && from_dir != "/"; ++i)
           if (from_dir[i] == '/') up += "../";
         target = up + to.substr(common == 0 ? 1 : common + 1);
       } else {

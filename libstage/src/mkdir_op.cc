@@ -6,12 +6,35 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 
 #include "stage/diag.h"
 #include "stage/file_ops.h"
 #include "stage/mode.h"
 
 namespace stage {
+namespace {
+
+// gnulib's make_dir_parents() for the directory itself: it is made with
+// group and other write taken away when special bits are involved, and
+// chmod()ed afterwards only for the bits -m mentions. So "-m o+t" gives
+// 1755 whatever the umask, and an inherited setgid bit stays unless the
+// mode mentions it.
+bool keeps_special_bits(const MkdirOptions& o) {
+  return ((o.mode_bits & (S_ISUID | S_ISGID)) | (o.mode & S_ISVTX)) == 0;
+}
+mode_t mkdir_mode(const MkdirOptions& o) {
+  return keeps_special_bits(o) ? o.mode : o.mode & ~(S_IWGRP | S_IWOTH);
+}
+/// The mode a chmod() must set after mkdir() made the directory with `made`; nullopt when none is due.
+std::optional<mode_t> mode_after(const MkdirOptions& o, mode_t made) {
+  bool umask_must_be_ok = (o.mode & o.mode_bits & 0777) == 0;
+  if (keeps_special_bits(o) && umask_must_be_ok) return std::nullopt;
+  if (((made ^ o.mode) & o.mode_bits) == 0) return std::nullopt;
+  return o.mode | (made & 07777 & ~o.mode_bits);
+}
+
+}  // namespace
 
 bool make_directory(Session& session, const MkdirOptions& options, std::string_view operand) {
   using diag::quote;
@@ -33,7 +56,10 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
     return false;
   }
 
-  mode_t disk = target.staged ? disk_mode_for(options.mode, true) : options.mode & 0777;
+  // What a root run would get, without the setgid bit a parent passes on.
+  mode_t made = mkdir_mode(options) & 01777 & ~options.umask_self;
+  mode_t recorded = mode_after(options, made).value_or(made);
+  mode_t disk = target.staged ? disk_mode_for(recorded, true) : mkdir_mode(options) & 07777;
   if (::mkdirat(target.dirfd, target.name.c_str(), disk) != 0) {
     int err = errno;
     struct stat st;
@@ -47,15 +73,17 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
     diag::error("cannot stat " + quote(operand), errno);
     return false;
   }
-  // The umask took bits, or special bits were asked for: set them exactly.
-  mode_t wanted = target.staged ? disk : options.mode;
-  if ((st.st_mode & 07777) != wanted && ::fchmodat(target.dirfd, target.name.c_str(), wanted, 0) != 0) {
+  if (target.staged) {
+    // The umask took bits: the stage's rule wants exactly `disk`.
+    if ((st.st_mode & 07777) != disk) ::fchmodat(target.dirfd, target.name.c_str(), disk, 0);
+    ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
+    session.record(entry_for(target.logical, st, recorded, session.default_owner(), session.default_group()));
+    return true;
+  }
+  auto chmod_to = mode_after(options, st.st_mode);
+  if (chmod_to && ::fchmodat(target.dirfd, target.name.c_str(), *chmod_to, 0) != 0) {
     diag::error("cannot change permissions of " + quote(operand), errno);
     return false;
-  }
-  if (target.staged) {
-    ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
-    session.record(entry_for(target.logical, st, options.mode, session.default_owner(), session.default_group()));
   }
   return true;
 }

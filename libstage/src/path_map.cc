@@ -9,25 +9,32 @@
 
 namespace stage {
 
-std::string lexical_fold(std::string_view absolute) {
-  std::vector<std::string_view> parts;
+std::vector<std::string> path_components(std::string_view path) {
+  std::vector<std::string> out;
   size_t i = 0;
-  while (i < absolute.size()) {
-    while (i < absolute.size() && absolute[i] == '/') ++i;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
     size_t j = i;
-    while (j < absolute.size() && absolute[j] != '/') ++j;
-    std::string_view part = absolute.substr(i, j - i);
+    while (j < path.size() && path[j] != '/') ++j;
+    if (j > i) out.emplace_back(path.substr(i, j - i));
     i = j;
-    if (part.empty() || part == ".") continue;
+  }
+  return out;
+}
+
+std::string lexical_fold(std::string_view absolute) {
+  std::vector<std::string> parts;
+  for (auto& part : path_components(absolute)) {
+    if (part == ".") continue;
     if (part == "..") {
       if (!parts.empty()) parts.pop_back();
       continue;
     }
-    parts.push_back(part);
+    parts.push_back(std::move(part));
   }
   if (parts.empty()) return "/";
   std::string out;
-  for (auto p : parts) {
+  for (const auto& p : parts) {
     out += '/';
     out += p;
   }

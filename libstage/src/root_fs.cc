@@ -6,6 +6,8 @@
 // learns the canonical logical path that records are keyed by.
 #include "stage/root_fs.h"
 
+#include "stage/path_map.h"
+
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -34,19 +36,6 @@ namespace {
 
 constexpr int kMaxSymlinks = 40;
 bool g_openat2_missing = false;
-
-std::vector<std::string> split_components(std::string_view path) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    size_t j = i;
-    while (j < path.size() && path[j] != '/') ++j;
-    if (j > i) out.emplace_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
 
 std::string join_logical(const std::vector<std::string>& parts, const std::string& leaf) {
   std::string out;
@@ -101,7 +90,7 @@ StageRoot::WalkResult StageRoot::walk(std::string_view logical, bool follow_last
                                       const mode_t* create_mode,
                                       const std::function<void(const std::string&)>* created) const {
   WalkResult r;
-  std::vector<std::string> parts = split_components(logical);
+  std::vector<std::string> parts = path_components(logical);
   r.dir = root_;
   if (parts.empty()) return r;
 
@@ -214,7 +203,7 @@ StageRoot::WalkResult StageRoot::walk(std::string_view logical, bool follow_last
         r.canon.clear();
         cur = root_;
       }
-      auto expanded = split_components(target);
+      auto expanded = path_components(target);
       if (last && target.back() == '/') expanded.push_back(".");
       queue.insert(queue.begin(), expanded.begin(), expanded.end());
       if (expanded.empty()) continue;  // "/" itself

@@ -70,6 +70,19 @@ std::vector<std::pair<std::string, std::string>> staging_environment(const RunOp
   return out;
 }
 
+SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env) {
+  SandboxPolicy policy;
+  policy.writable_trees = {options.destdir, options.workdir, "/tmp", "/var/tmp"};
+  if (auto t = env("TMPDIR"); t && !t->empty() && (*t)[0] == '/') policy.writable_trees.push_back(*t);
+  std::string db = options.db.empty() ? default_db_path(options.destdir) : options.db;
+  policy.writable_files = {db, db + "-wal", db + "-shm"};
+  for (const char* dev : {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty"}) {
+    struct stat st;
+    if (::stat(dev, &st) == 0) policy.device_files.push_back(dev);
+  }
+  return policy;
+}
+
 namespace {
 
 /// A Makefile in `dir` that names /usr/bin/install (or /bin/install) by absolute path.

@@ -110,51 +110,103 @@ std::string Session::shown_name(const std::string& logical, bool via_destdir) co
   return logical == "/" ? config_.destdir : config_.destdir + logical;
 }
 
-int Session::make_dirs(const Place& target, std::string_view operand, bool include_last, mode_t mode,
-                       const std::function<void(const std::string&)>& announce, std::string* failed) {
-  if (target.staged) {
-    MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
-    mode_t disk = disk_mode_for(mode, true);
-    std::string failed_logical;
-    int err = root_->make_dirs(
-        m.path, include_last, disk,
-        [&](const std::string& logical) {
-          // mkdirat applied the umask; the stage's rule wants exactly `disk`.
-          Place made = root_->locate(logical, false);
-          struct stat st;
-          if (made.error == 0 && ::fstatat(made.dirfd, made.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-            if ((st.st_mode & 07777) != disk) ::fchmodat(made.dirfd, made.name.c_str(), disk, 0);
-            record(entry_for(logical, st, mode, default_owner(), default_group()));
-          }
-          if (announce) announce(shown_name(logical, m.via_destdir));
-        },
-        &failed_logical);
-    if (err && failed) *failed = shown_name(failed_logical, m.via_destdir);
-    return err;
-  }
-
-  // On the host: GNU makes each missing ancestor in turn, from the left.
+namespace {
+/// The prefixes of `operand` that GNU's mkancesdirs makes in turn, from the
+/// left ("a", "a/b", ...; "." and ".." ones skipped), as the user wrote them.
+std::vector<std::string> ancestor_prefixes(std::string_view operand, bool include_last) {
   std::string path(operand);
   while (path.size() > 1 && path.back() == '/') path.pop_back();
-  std::vector<size_t> ends;
-  for (size_t i = 1; i < path.size(); ++i)
-    if (path[i] == '/' && path[i - 1] != '/') ends.push_back(i);
-  if (include_last) ends.push_back(path.size());
-  for (size_t end : ends) {
+  std::vector<std::string> out;
+  auto add = [&](size_t end) {
     std::string prefix = path.substr(0, end);
     if (prefix == "." || prefix == ".." || (prefix.size() > 1 && prefix.ends_with("/.")) || prefix.ends_with("/.."))
-      continue;
+      return;
+    out.push_back(std::move(prefix));
+  };
+  for (size_t i = 1; i < path.size(); ++i)
+    if (path[i] == '/' && path[i - 1] != '/') add(i);
+  if (include_last) add(path.size());
+  return out;
+}
+}  // namespace
+
+int Session::make_dirs(const Place& target, std::string_view operand, bool include_last, mode_t mode,
+                       const std::function<void(const std::string&)>& announce, std::string* failed) {
+  // GNU makes each missing ancestor in turn, from the left, and names it as
+  // the user wrote it ("./a", "lnk/b"); so does the stage, one prefix at a
+  // time (only reached when something is missing, so the walks are rare).
+  MappedPath whole;
+  if (target.staged) whole = map_path(config_, lexical_absolute(operand, cwd_));
+  mode_t disk = disk_mode_for(mode, true);
+  // Records a directory made in the stage, on disk exactly `disk` (mkdirat
+  // applied the umask).
+  auto made_in_stage = [&](int dirfd, const std::string& name, const std::string& logical) {
+    struct stat st;
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if ((st.st_mode & 07777) != disk) ::fchmodat(dirfd, name.c_str(), disk, 0);
+    record(entry_for(logical, st, mode, default_owner(), default_group()));
+  };
+  bool first_staged = true;
+  std::vector<std::string> prefixes = ancestor_prefixes(operand, include_last);
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    const std::string& prefix = prefixes[i];
+    bool last = include_last && i + 1 == prefixes.size();
+    if (target.staged) {
+      MappedPath m = map_path(config_, lexical_absolute(prefix, cwd_));
+      // Ancestors of the stage itself (or of a mapped prefix) are not ours to make.
+      if (!m.staged || m.via_destdir != whole.via_destdir) continue;
+      if (first_staged) {
+        // What lies above the first mapped prefix ("/usr" for STAGE_MAP=/usr/pkg)
+        // exists on the host, so the operand does not make it; the stage
+        // may lack it: made and recorded, silently as GNU would be.
+        first_staged = false;
+        std::string failed_logical;
+        int err = root_->make_dirs(
+            m.path, false, disk,
+            [&](const std::string& logical) {
+              Place made = root_->locate(logical, false);
+              if (made.error == 0) made_in_stage(made.dirfd, made.name, logical);
+            },
+            &failed_logical);
+        if (err) {
+          if (failed) *failed = shown_name(failed_logical, m.via_destdir);
+          return err;
+        }
+      }
+      Place p = root_->locate(m.path, true);
+      int err = p.error;
+      if (err == 0 && ::mkdirat(p.dirfd, p.name.c_str(), disk) == 0) {
+        made_in_stage(p.dirfd, p.name, p.logical);
+        if (announce) announce(prefix);
+        continue;
+      }
+      if (err == 0) {
+        err = errno;
+        struct stat st;
+        if (::fstatat(p.dirfd, p.name.c_str(), &st, 0) == 0 && S_ISDIR(st.st_mode)) continue;
+        if (err == EEXIST) err = last ? EEXIST : ENOTDIR;
+      } else if (err == ENOENT) {
+        // A dangling symlink: GNU's mkdir() of it fails with EEXIST.
+        Place link = root_->locate(m.path, false);
+        struct stat st;
+        if (link.error == 0 && ::fstatat(link.dirfd, link.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) err = EEXIST;
+      }
+      if (failed) *failed = prefix;
+      return err;
+    }
     if (::mkdir(prefix.c_str(), mode) == 0) {
-      // The umask may have taken bits the caller asked for.
+      // The umask may have taken bits the caller asked for; a setgid bit
+      // inherited from the parent stays, as with GNU (which never chmods).
       struct stat st;
-      if (::stat(prefix.c_str(), &st) == 0 && (st.st_mode & 07777) != mode) ::chmod(prefix.c_str(), mode);
+      if (::stat(prefix.c_str(), &st) == 0 && (st.st_mode & 0777) != (mode & 0777))
+        ::chmod(prefix.c_str(), (st.st_mode & 07000) | (mode & 0777));
       if (announce) announce(prefix);
       continue;
     }
     int err = errno;
     struct stat st;
     if (::stat(prefix.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
-    if (err == EEXIST && ::stat(prefix.c_str(), &st) == 0) err = end == path.size() ? EEXIST : ENOTDIR;
+    if (err == EEXIST && ::stat(prefix.c_str(), &st) == 0) err = last ? EEXIST : ENOTDIR;
     if (failed) *failed = prefix;
     return err;
   }
@@ -248,6 +300,36 @@ Entry Session::current_entry(const Place& place, const struct stat& st) {
     if (n >= 0) e.target.assign(buf.data(), static_cast<size_t>(n));
   }
   return e;
+}
+
+void Session::record_info(InfoRecord record) {
+  if (!config_.trace.empty())
+    trace(diag::program() + " info " + record.info_file + " " + record.dir_file + " " + record.section);
+  pending_.info_put.push_back(std::move(record));
+}
+
+void Session::forget_info(const std::string& info_file, const std::string& dir_file) {
+  std::erase_if(pending_.info_put,
+                [&](const InfoRecord& r) { return r.info_file == info_file && r.dir_file == dir_file; });
+  pending_.info_remove.push_back(InfoRecord{info_file, dir_file, {}, {}});
+  if (!config_.trace.empty()) trace(diag::program() + " forget-info " + info_file + " " + dir_file);
+}
+
+std::vector<InfoRecord> Session::info_records() {
+  auto same = [](const InfoRecord& a, const InfoRecord& b) {
+    return a.info_file == b.info_file && a.dir_file == b.dir_file;
+  };
+  std::vector<InfoRecord> records = store().list_info();
+  // Queued changes win: removals and replacements drop what the database has.
+  std::erase_if(records, [&](const InfoRecord& r) {
+    for (const auto& x : pending_.info_remove)
+      if (same(r, x)) return true;
+    for (const auto& x : pending_.info_put)
+      if (same(r, x)) return true;
+    return false;
+  });
+  records.insert(records.end(), pending_.info_put.begin(), pending_.info_put.end());
+  return records;
 }
 
 Principal Session::default_owner() { return resolve_principal(users_, config_.owner); }

@@ -5,23 +5,27 @@
 s_old() { echo new > f; echo old > g; }
 s_numbered() { echo new > f; echo old > g; echo v1 > g.~1~; echo v4 > g.~4~; echo junk > g.~x~; }
 s_dir() { echo new > f; mkdir d; echo old > d/f; }
-gnu_vs_ours "-b" install s_old -b f g
-gnu_vs_ours "-b without an existing destination" install s_old -b f new
-gnu_vs_ours "--backup (existing, none numbered yet)" install s_old --backup f g
+gnu_vs_ours_each "-b and --backup words" s_old \
+  'install -b f g' \
+  'install -b f new' \
+  'install --backup f g'
 gnu_vs_ours "--backup=existing with numbered ones" install s_numbered --backup=existing f g
 gnu_vs_ours "--backup=numbered" install s_old --backup=numbered f g
-gnu_vs_ours "--backup=numbered continues the numbers" install s_numbered --backup=numbered f g
-gnu_vs_ours "--backup=t" install s_numbered --backup=t f g
-gnu_vs_ours "--backup=simple" install s_numbered --backup=simple f g
-gnu_vs_ours "--backup=never is simple" install s_old --backup=never f g
-gnu_vs_ours "--backup=none makes none" install s_old --backup=none f g
-gnu_vs_ours "--backup=off makes none" install s_old --backup=off f g
+gnu_vs_ours_each "numbered backups" s_numbered \
+  'install --backup=numbered f g' \
+  'install --backup=t f g' \
+  'install --backup=simple f g'
+gnu_vs_ours_each "more --backup words" s_old \
+  'install --backup=never f g' \
+  'install --backup=none f g' \
+  'install --backup=off f g'
 gnu_vs_ours "--backup=nil" install s_numbered --backup=nil f g
-gnu_vs_ours "--backup=si abbreviated" install s_old --backup=si f g
-gnu_vs_ours "--backup=n is ambiguous" install s_old --backup=n f g
-gnu_vs_ours "-S suffix implies a backup" install s_old -S .orig f g
-gnu_vs_ours "--suffix=.bak -b" install s_old --suffix=.bak -b f g
-gnu_vs_ours "-bv says which backup" install s_old -bv f g
+gnu_vs_ours_each "abbreviations, -S, -v, directories" s_old \
+  'install --backup=si f g' \
+  'install --backup=n f g' \
+  'install -S .orig f g' \
+  'install --suffix=.bak -b f g' \
+  'install -bv f g'
 gnu_vs_ours "-b into a directory" install s_dir -b f d
 gnu_vs_ours "-b twice in a row" sh s_old -c 'install -b f g && echo again > f && install -b f g'
 gnu_vs_ours "VERSION_CONTROL=numbered" sh s_old -c 'VERSION_CONTROL=numbered install -b f g'

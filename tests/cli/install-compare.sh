@@ -14,6 +14,17 @@ gnu_vs_ours "-C -m 4755 warns and copies" install s_same -C -m 4755 f g
 gnu_vs_ours "-C missing destination" install s_same -C f new
 gnu_vs_ours "-Cv same content says nothing" install s_same -Cv f g
 gnu_vs_ours "-Cv different content" install s_differs -Cv f g
+# coreutils tests/install/install-C.sh, step by step in one directory.
+s_a() { echo test > a; }
+gnu_vs_ours "install-C.sh sequence" sh s_a -c '
+  run() { echo "\$ install $*"; install "$@"; echo "status $?"; }
+  run -Cv -m0644 a b; run -Cv -m0644 a b; run -v --compare -m0644 a b; run -v -m0644 a b
+  run -Cv -m2755 a b; run -Cv -m2755 a b
+  ln -s a c; ln -s b d; run -Cv -m0644 c d
+  echo test1 > a; run -Cv -m0644 a b; run -Cv -m0644 a b
+  echo test2 > a; run -Cv -m0644 a b; run -Cv -m0644 a b
+  run -Cv -m0755 a b; run -Cv -m0755 a b
+  run -C --preserve-timestamps a b; run -C --strip --strip-program=echo a b'
 # Timestamps tell whether the destination was rewritten (GNU: only s_same is not).
 for s in s_same s_differs s_mode; do
   for who in gnu ours; do

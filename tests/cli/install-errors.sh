@@ -4,30 +4,31 @@
 
 s_files() { echo one > f; echo two > g; mkdir d; ln -s nowhere dangling; }
 # ---- Inactive: the same as GNU install ----
-gnu_vs_ours "invalid mode q+z" install s_files -m q+z f h
-gnu_vs_ours "invalid mode 8" install s_files -m 8 f h
-gnu_vs_ours "invalid mode 77777" install s_files -m 77777 f h
-gnu_vs_ours "invalid mode u+" install s_files -m u+ f h
-gnu_vs_ours "invalid mode with -d" install s_files -d -m a+q newdir
-gnu_vs_ours "missing source" install s_files nope h
-gnu_vs_ours "missing source among several" install s_files f nope g d
-gnu_vs_ours "dangling symlink source" install s_files dangling h
-gnu_vs_ours "directory source is omitted" install s_files d h
-gnu_vs_ours "directory source among files" install s_files f d g d
-gnu_vs_ours "unknown option" install s_files --bogus f h
-gnu_vs_ours "destination in a missing directory" install s_files f nodir/h
-gnu_vs_ours "target directory missing" install s_files f g nodir
-gnu_vs_ours "-t to a missing directory" install s_files -t nodir f
-gnu_vs_ours "-t to a file" install s_files -t f g
-gnu_vs_ours "file onto a directory with -T" install s_files -T f d
-gnu_vs_ours "same file" install s_files f f
-gnu_vs_ours "same file through the target directory" install s_files f .
-gnu_vs_ours "-d over a file" install s_files -d f
-gnu_vs_ours "-d below a file" install s_files -d f/sub
-gnu_vs_ours "-D below a file" install s_files -D g f/sub/h
-gnu_vs_ours "unknown owner" install s_files -o no-such-user-x f h
-gnu_vs_ours "unknown group" install s_files -g no-such-group-x f h
-gnu_vs_ours "unknown owner with -d" install s_files -d -o no-such-user-x newdir
+gnu_vs_ours_each "install errors" s_files \
+  'install -m q+z f h' \
+  'install -m 8 f h' \
+  'install -m 77777 f h' \
+  'install -m u+ f h' \
+  'install -d -m a+q newdir' \
+  'install nope h' \
+  'install f nope g d' \
+  'install dangling h' \
+  'install d h' \
+  'install f d g d' \
+  'install --bogus f h' \
+  'install f nodir/h' \
+  'install f g nodir' \
+  'install -t nodir f' \
+  'install -t f g' \
+  'install -T f d' \
+  'install f f' \
+  'install f .' \
+  'install -d f' \
+  'install -d f/sub' \
+  'install -D g f/sub/h' \
+  'install -o no-such-user-x f h' \
+  'install -g no-such-group-x f h' \
+  'install -d -o no-such-user-x newdir'
 s_ro() { echo one > f; mkdir ro; chmod 555 ro; }
 RUNAS=as_nobody gnu_vs_ours "as nobody: unwritable directory" install s_ro f ro/h
 # GNU leaves the copy behind (mode 0600) when it cannot chown it; we write

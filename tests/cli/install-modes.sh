@@ -40,6 +40,9 @@ gnu_vs_ours "-d -m 755 keeps an existing setgid bit" install s_setgid -d -m 755 
 gnu_vs_ours "-d -m 0755 keeps an existing setgid bit" install s_setgid -d -m 0755 dir
 gnu_vs_ours "-d -m 00755 clears the setgid bit" install s_setgid -d -m 00755 dir
 gnu_vs_ours "-d -m g-s clears the setgid bit" install s_setgid -d -m g-s dir
+gnu_vs_ours "new directories in a setgid directory" sh s_setgid -c '
+  cd dir && install -d a && install -d -m 755 b && install -d -m 00755 c && install -D -m 644 /dev/null d/e/f &&
+  install -d g/h && install -t i/j -D /dev/null'
 
 # ---- Active: recorded mode = GNU's mode; on-disk mode = the SPEC rule ----
 # GNU judges: its results for every mode, then ours, compared in one go.

@@ -3,39 +3,42 @@
 . "$STAGE_SOURCE/tests/lib.sh"
 
 s_files() { echo one > f; echo two > g; mkdir d; ln -s d dlink; touch d/old; }
-gnu_vs_ours "one source into a directory" install s_files f d
-gnu_vs_ours "several sources into a directory" install s_files f g d
-gnu_vs_ours "into a directory with a trailing slash" install s_files f d/
-gnu_vs_ours "into a symlink to a directory" install s_files f g dlink
-gnu_vs_ours "onto a file name" install s_files f d/new
-gnu_vs_ours "onto an existing file" install s_files f d/old
-gnu_vs_ours "onto a new name with a trailing slash" install s_files f newname/
-gnu_vs_ours "-t DIR" install s_files -t d f g
-gnu_vs_ours "-t symlink to a directory" install s_files -t dlink f
-gnu_vs_ours "-t with -D makes the directory" install s_files -D -t a/b/c f g
-gnu_vs_ours "-Dv -t announces each directory" install s_files -Dv -t a/b f
-gnu_vs_ours "-D -t an existing directory" install s_files -D -t d f
-gnu_vs_ours "-D -t a file fails" install s_files -D -t f g
-gnu_vs_ours "-D onto a file name" install s_files -D f x/y/z
-gnu_vs_ours "-Dv onto a file name" install s_files -Dv f x/y/z
-gnu_vs_ours "-D through existing parents" install s_files -D f d/x/y
+gnu_vs_ours_each "file forms: into directories, onto names, -t, -D" s_files \
+  'install f d' \
+  'install f g d' \
+  'install f d/' \
+  'install f g dlink' \
+  'install f d/new' \
+  'install f d/old' \
+  'install f newname/' \
+  'install -t d f g' \
+  'install -t dlink f' \
+  'install -D -t a/b/c f g' \
+  'install -Dv -t a/b f' \
+  'install -D -t d f' \
+  'install -D -t f g' \
+  'install -D f x/y/z' \
+  'install -Dv f x/y/z' \
+  'install -D f d/x/y'
 gnu_vs_ours "-D with an absolute destination" sh s_files -c 'install -D f "$PWD/abs/x"'
 gnu_vs_ours "-t with an absolute directory" sh s_files -c 'install -t "$PWD/d" f g'
-gnu_vs_ours "onto an existing file with a trailing slash" install s_files f d/old/
-gnu_vs_ours "-T onto a new name with a trailing slash" install s_files -T f newname/
-gnu_vs_ours "-T onto a directory with a trailing slash" install s_files -T f d/
-gnu_vs_ours "-D onto a name with a trailing slash" install s_files -D f x/newname/
-gnu_vs_ours "-D with a dotted destination" install s_files -D f ./a/./b/../c/z
-gnu_vs_ours "-T onto a new name" install s_files -T f newname
-gnu_vs_ours "-T onto a symlink to a directory" install s_files -T f dlink
-gnu_vs_ours "-T -D" install s_files -TD f p/q
-gnu_vs_ours "-d several with parents" install s_files -d a/b c d
-gnu_vs_ours "-dv announces each directory" install s_files -dv a/b/c
-gnu_vs_ours "-d through a symlink" install s_files -d dlink/sub
-gnu_vs_ours "-d on an existing directory" install s_files -d d
-gnu_vs_ours "-d with a trailing slash" install s_files -d new/
-gnu_vs_ours "-d dot" install s_files -d .
-gnu_vs_ours "-v file forms" install s_files -v f g d
+gnu_vs_ours_each "trailing slashes, -T, -d" s_files \
+  'install f d/old/' \
+  'install -T f newname/' \
+  'install -T f d/' \
+  'install -D f x/newname/' \
+  'install -D f ./a/./b/../c/z' \
+  'install -T f newname' \
+  'install -T f dlink' \
+  'install -TD f p/q' \
+  'install -d a/b c d' \
+  'install -dv a/b/c' \
+  'install -d dlink/sub' \
+  'install -d d' \
+  'install -d new/' \
+  'install -d .' \
+  'install -d d1/. d2/.. d3/./x/..' \
+  'install -v f g d'
 s_bin() { echo one > f; mkdir -p sub/dir; }
 gnu_vs_ours "source with a directory part lands by basename" install s_bin -t sub/dir sub/../f
 gnu_vs_ours "-D with the source in a subdirectory" install s_bin -D f sub/dir/deeper/f

@@ -5,61 +5,65 @@
 s_files() { echo one > f; echo two > g; mkdir d; }
 s_none() { :; }
 
-# Permutation: options after operands still count.
-gnu_vs_ours "options after operands" install s_files f d -m 600
-gnu_vs_ours "option between operands" install s_files f -m 640 g d
-# Glued short options and attached arguments.
-gnu_vs_ours "-Dm644 glued" install s_files -Dm644 f a/b/c
-gnu_vs_ours "-m755 attached" install s_files -m755 f h
-gnu_vs_ours "-vm 600 cluster" install s_files -vm 600 f h
-gnu_vs_ours "-Cv cluster" install s_files -Cv f h
-# Long options, with = and as a separate word, and abbreviated.
-gnu_vs_ours "--mode=755" install s_files --mode=755 f h
-gnu_vs_ours "--mode 700" install s_files --mode 700 f h
-gnu_vs_ours "--verb abbreviates --verbose" install s_files --verb f h
-gnu_vs_ours "--mo= abbreviates --mode" install s_files --mo=600 f h
-gnu_vs_ours "--target abbreviates --target-directory" install s_files --target=d f g
-gnu_vs_ours "--dir abbreviates --directory" install s_none --dir x/y
-gnu_vs_ours "--no-t abbreviates --no-target-directory" install s_files --no-t f h
-# -t DIR, attached and separate; -T.
-gnu_vs_ours "-t DIR" install s_files -t d f g
-gnu_vs_ours "-tDIR" install s_files -td f g
-gnu_vs_ours "-T onto a new name" install s_files -T f h
-gnu_vs_ours "-T onto a directory fails" install s_files -T f d
+gnu_vs_ours_each "install option parsing" s_files \
+  'install f d -m 600' \
+  'install f -m 640 g d' \
+  'install -Dm644 f a/b/c' \
+  'install -m755 f h' \
+  'install -vm 600 f h' \
+  'install -Cv f h' \
+  'install --mode=755 f h' \
+  'install --mode 700 f h' \
+  'install --verb f h' \
+  'install --mo=600 f h' \
+  'install --target=d f g' \
+  'install --dir x/y' \
+  'install --no-t f h' \
+  'install -t d f g' \
+  'install -td f g' \
+  'install -T f h' \
+  'install -T f d' \
+  'install -X f h' \
+  'install --frobnicate f h' \
+  'install --pre f h' \
+  'install f h -m' \
+  'install f h --mode' \
+  'install --verbose=yes f h' \
+  'install' \
+  'install f' \
+  'install -T f g h' \
+  'install -t d -t d f' \
+  'install -T -t d f' \
+  'install -d -t d x' \
+  'install -d -s x' \
+  'install -C -p f h' \
+  'install -C -s f h' \
+  'install --strip-program=true f h' \
+  'install --backup=sometimes f g' \
+  'install --backup=num f g' \
+  'install -c f h' \
+  'install -Z f h' \
+  'install --context f h'
 # "--" ends the options: "-m" after it is a file name.
 s_dash() { echo x > -m; mkdir d; }
-gnu_vs_ours "-- ends options" install s_dash -- -m d
-gnu_vs_ours "POSIXLY_CORRECT-free permutation of -- " install s_dash d -- -m
-# Errors of the parser itself.
-gnu_vs_ours "unknown short option" install s_files -X f h
-gnu_vs_ours "unknown long option" install s_files --frobnicate f h
-gnu_vs_ours "ambiguous abbreviation" install s_files --pre f h
-gnu_vs_ours "missing option argument" install s_files f h -m
-gnu_vs_ours "long option missing argument" install s_files f h --mode
-gnu_vs_ours "argument to a flag option" install s_files --verbose=yes f h
-gnu_vs_ours "no operands" install s_none
-gnu_vs_ours "one operand" install s_files f
-gnu_vs_ours "-T with three operands" install s_files -T f g h
-gnu_vs_ours "two -t" install s_files -t d -t d f
-gnu_vs_ours "-t with -T" install s_files -T -t d f
-gnu_vs_ours "-d with -t" install s_files -d -t d x
-gnu_vs_ours "-d with -s" install s_files -d -s x
-gnu_vs_ours "-C with -p" install s_files -C -p f h
-gnu_vs_ours "-C with -s" install s_files -C -s f h
-gnu_vs_ours "--strip-program without -s warns" install s_files --strip-program=true f h
-gnu_vs_ours "--backup with a bad word" install s_files --backup=sometimes f g
-gnu_vs_ours "--backup with an abbreviated word" install s_files --backup=num f g
-
-# mkdir.
-gnu_vs_ours "mkdir: options after operands" mkdir s_none a b -m 700
-gnu_vs_ours "mkdir: -pm glued" mkdir s_none -pm 750 x/y
-gnu_vs_ours "mkdir: --pa --verb" mkdir s_none --pa x/y --verb
-gnu_vs_ours "mkdir: --mode=" mkdir s_none --mode=a=rx,u+w z
-gnu_vs_ours "mkdir: -- then a dash name" mkdir s_none -- -p
-gnu_vs_ours "mkdir: unknown option" mkdir s_none -q a
-gnu_vs_ours "mkdir: unknown long option" mkdir s_none --parent-mode a
-gnu_vs_ours "mkdir: missing operand" mkdir s_none -p
-gnu_vs_ours "mkdir: -m without argument" mkdir s_none a -m
+gnu_vs_ours_each "install: -- ends the options" s_dash \
+  'install -- -m d' \
+  'install d -- -m' \
+  'install -m 644 -- -m d'
+gnu_vs_ours_each "mkdir option parsing" s_none \
+  'mkdir a b -m 700' \
+  'mkdir -pm 750 x/y' \
+  'mkdir --pa x/y --verb' \
+  'mkdir --mode=a=rx,u+w z' \
+  'mkdir -- -p' \
+  'mkdir -q a' \
+  'mkdir --parent-mode a' \
+  'mkdir -p' \
+  'mkdir a -m' \
+  'mkdir -Z a' \
+  'mkdir --context a'
+# The batches above really run our drop-ins on one side.
+check "the PATH lookup in batches finds our drop-in" sh -c "PATH='$D:\$PATH' install --version | grep -q stage"
 
 # --version: the first line that autoconf's AC_PROG_MKDIR_P looks for.
 expect_eq "mkdir --version names coreutils" "mkdir (stage: drop-in for GNU coreutils) " \

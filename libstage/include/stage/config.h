@@ -43,6 +43,12 @@ EnvLookup process_env();
 /// must be an absolute path to an existing directory, else ConfigError.
 Config config_from_env(const EnvLookup& env = process_env());
 
+/// Reads the owner and group defaults and the target's databases
+/// (STAGE_OWNER, STAGE_GROUP, STAGE_PASSWD, STAGE_GROUPFILE) into `config`,
+/// whether or not a stage is active: stage-ls and stage-pack need them when
+/// the stage is given by --destdir.
+void read_target_env(Config& config, const EnvLookup& env = process_env());
+
 /// The default database path for a staging root: "$DESTDIR.stagedb".
 std::string default_db_path(const std::string& destdir);
 

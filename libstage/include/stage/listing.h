@@ -16,6 +16,7 @@ struct ListedEntry {
   Entry entry;              ///< the record (for untracked paths: synthesised)
   bool untracked = false;   ///< on disk, never recorded by a stage tool
   bool renamed = false;     ///< record found by device and inode at a new path
+  std::string recorded_path;  ///< renamed: the path the record is stored under
   struct stat disk {};      ///< lstat of the path now
 };
 
@@ -29,6 +30,10 @@ struct Listing {
 
 /// Walks `destdir` (never following symlinks) and joins it with `records`.
 /// Untracked paths get `default_owner`/`default_group` and their on-disk mode.
+/// A record whose path now holds another kind of object (a file replaced by a
+/// symlink, say) no longer describes it: the object is untracked and the
+/// record is listed as missing. A renamed entry keeps the record's disk
+/// identity, so that a stored digest is reused only while the file is unchanged.
 Listing reconcile(const std::string& destdir, std::vector<Entry> records, const Principal& default_owner,
                   const Principal& default_group);
 
@@ -43,6 +48,10 @@ char type_letter(EntryType type);
 /// The `ls`-style listing: one line per entry, aligned columns, `-> target`
 /// for symlinks, `[untracked]` flags.
 std::string format_ls(const std::vector<ListedEntry>& entries);
+
+/// True when an on-disk object of mode `st_mode` can be what `type` records
+/// (a hard link is a regular file on disk).
+bool type_matches(EntryType type, mode_t st_mode);
 
 /// An owner or group for display: the name, else the id.
 std::string principal_text(const Principal& p);

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stage/config.h"
 
@@ -11,6 +12,9 @@ namespace stage {
 /// Makes `path` absolute against `cwd` and folds "." and ".." lexically.
 /// The result has no trailing '/', except for "/" itself.
 std::string lexical_absolute(std::string_view path, std::string_view cwd);
+
+/// The non-empty components of a path, in order ("/a//b/" gives a, b).
+std::vector<std::string> path_components(std::string_view path);
 
 /// Folds "." and ".." and repeated '/' of an absolute path, lexically.
 std::string lexical_fold(std::string_view absolute);

@@ -7,6 +7,7 @@
 
 #include "stage/config.h"
 #include "stage/listing.h"
+#include "stage/sandbox.h"
 
 namespace stage {
 
@@ -30,6 +31,11 @@ void prepare_stage(RunOptions& options);
 /// The variables stage-run exports (name, value): STAGE_*, DESTDIR and PATH.
 std::vector<std::pair<std::string, std::string>> staging_environment(const RunOptions& options,
                                                                       const EnvLookup& env = process_env());
+
+/// Where a sandboxed build may write: the stage, the database (and its WAL
+/// files, which must exist: keep a connection open), the build directory and
+/// the temporary directories; /dev/null and friends.
+SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env = process_env());
 
 /// The summary printed after the build: entries recorded, untracked files,
 /// and a hint at the likely cause (a Makefile calling /usr/bin/install by

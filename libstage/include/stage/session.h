@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stage/config.h"
 #include "stage/owners.h"
@@ -61,6 +62,15 @@ class Session {
   /// object another tool put there (untracked, or recorded as another type)
   /// the record it gets now: default owner and group, on-disk mode.
   Entry current_entry(const Place& place, const struct stat& st);
+
+  /// Queues the record of one entry of an info manual (install-info's
+  /// `record` mode). The first record of an info file and dir file in a run
+  /// replaces what earlier runs recorded for them.
+  void record_info(InfoRecord record);
+  /// Queues the removal of the records of an info file for a dir file.
+  void forget_info(const std::string& info_file, const std::string& dir_file);
+  /// The recorded info manuals, this run's queued changes included.
+  std::vector<InfoRecord> info_records();
 
   /// The owner and group recorded when a command names none (STAGE_OWNER/GROUP).
   Principal default_owner();

@@ -91,6 +91,17 @@ class Store {
   };
   /// Applies a batch atomically (all or nothing). Throws StoreError.
   virtual void commit(const Batch& batch) = 0;
+
+  /// A content digest computed by an export, to be reused while the file is unchanged.
+  struct Digest {
+    std::string path;   ///< logical path of the record
+    DiskIdentity disk;  ///< the file's identity when it was hashed
+    std::string sha256; ///< hex digest
+  };
+  /// Stores digests (and the identity they belong to) into existing file and
+  /// hard-link records, touching no other column: a drop-in that changed a
+  /// record meanwhile keeps its change. Paths without a record are skipped.
+  virtual void remember_digests(const std::vector<Digest>& digests) = 0;
 };
 
 /// The schema version this build writes; newer databases are refused.

@@ -1,0 +1,48 @@
+// content: the size and SHA-256 of staged files as they are now (SPEC "Current
+// content wins"), reusing a recorded digest only while the file is unchanged.
+// Only exports link this (OpenSSL); the drop-ins never hash.
+#pragma once
+
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "stage/listing.h"
+#include "stage/store.h"
+
+namespace stage {
+
+/// Opens a staged regular file for reading by logical path, relative to the
+/// stage root `root_fd`, following no symlink on the way (openat2
+/// RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS where the kernel has it). Returns the
+/// descriptor, or -1 with errno set.
+int open_staged_file(int root_fd, const std::string& logical);
+
+/// The hex SHA-256 of everything readable from `fd` (from its current offset).
+/// Throws std::system_error on a read error.
+std::string sha256_of_fd(int fd);
+
+/// The hex SHA-256 of a byte string.
+std::string sha256_of(std::string_view bytes);
+
+/// True when the entry's recorded digest still describes the file on disk:
+/// a digest is recorded, and device, inode, size, mtime and ctime are those
+/// recorded with it.
+bool digest_is_current(const ListedEntry& le);
+
+/// What refresh_content() did.
+struct ContentRefresh {
+  size_t reused = 0;   ///< digests taken from the records
+  size_t hashed = 0;   ///< files read and hashed now
+  /// Digests worth storing for the next export (tracked entries only: an
+  /// untracked file has no record to keep them in).
+  std::vector<Store::Digest> remember;
+};
+
+/// Gives every regular file among `entries` its current size and SHA-256,
+/// reading it (relative to the stage root `root_fd`, never following a
+/// symlink) unless digest_is_current(). Throws std::system_error naming the
+/// logical path when a file cannot be read.
+ContentRefresh refresh_content(int root_fd, std::vector<ListedEntry>& entries);
+
+}  // namespace stage

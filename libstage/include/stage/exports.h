@@ -1,0 +1,106 @@
+// exports: what every export of a stage shares: loading the stage (reconciled
+// with the disk, files with their current digests), the target's user and
+// group databases, numeric ids, and selecting entries by path.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "stage/config.h"
+#include "stage/content.h"
+#include "stage/listing.h"
+#include "stage/owners.h"
+#include "stage/root_fs.h"
+
+namespace stage {
+
+/// An export that cannot be made as asked; what() is the message.
+struct ExportError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The stage an export reads and the target system it describes.
+struct ExportContext {
+  std::string destdir;          ///< the staging root on disk
+  UniqueFd root;                ///< the staging root, opened once
+  struct stat root_stat {};     ///< its lstat (for the root lines of mtree and fakeroot)
+  IdDatabase users{"/etc/passwd"}, groups{"/etc/group"};  ///< the target's databases
+  Principal default_owner, default_group;  ///< STAGE_OWNER/STAGE_GROUP, resolved
+  std::optional<uint32_t> unknown_id;      ///< --unknown-id: the id of names no database knows
+};
+
+/// Opens the staging root and sets up the target databases and defaults from
+/// `config` (see read_target_env()). Throws std::system_error for a root
+/// that cannot be opened.
+ExportContext make_export_context(const std::string& destdir, const Config& config);
+
+/// What load_stage() found.
+struct LoadedStage {
+  Listing listing;
+  ContentRefresh content;
+};
+
+/// Opens the database read-only (StoreError, with a clear message, for a
+/// missing, corrupt or newer one: nothing is written then), reconciles it
+/// with the disk and, with `hash`, gives every file its current size and
+/// SHA-256. Digests computed now are stored back into the database when it
+/// can be written, so the next export reuses them; nothing else is changed
+/// (renames and missing records are reported, not applied).
+LoadedStage load_stage(ExportContext& ctx, const std::string& db, bool hash);
+
+/// The entries below (or at) any of `paths` (logical, absolute or relative to
+/// the stage root; all when `paths` is empty), only untracked ones with `untracked_only`.
+std::vector<ListedEntry> select_entries(std::vector<ListedEntry> entries, const std::vector<std::string>& paths,
+                                        bool untracked_only = false);
+/// The same selection for records that are gone.
+std::vector<Entry> select_missing(const std::vector<Entry>& missing, const std::vector<std::string>& paths);
+
+/// The numeric id of a recorded owner: the target database's id for its name
+/// (the target decides), else the recorded id.
+std::optional<uint32_t> known_user_id(ExportContext& ctx, const Principal& owner);
+/// The same for a group.
+std::optional<uint32_t> known_group_id(ExportContext& ctx, const Principal& group);
+
+/// known_user_id(), else ctx.unknown_id (for exports that need a number).
+std::optional<uint32_t> user_id(ExportContext& ctx, const Principal& owner);
+/// The same for a group.
+std::optional<uint32_t> group_id(ExportContext& ctx, const Principal& group);
+
+/// The user name to export for a recorded owner: its name, else the
+/// database's name for its id; empty when neither is known.
+std::string user_name(ExportContext& ctx, const Principal& owner);
+/// The same for a group.
+std::string group_name(ExportContext& ctx, const Principal& group);
+
+/// True when two recorded principals name the same user or group.
+bool same_principal(const Principal& a, const Principal& b);
+
+/// Owner and group names that neither the target's databases nor the record
+/// give an id to, each once, in order of first use.
+struct UnknownNames {
+  std::vector<std::string> users, groups;
+  bool empty() const { return users.empty() && groups.empty(); }
+};
+UnknownNames unknown_names(ExportContext& ctx, const std::vector<ListedEntry>& entries);
+
+/// Numeric exports (fakeroot, tar) need an id for every owner and group:
+/// throws ExportError listing the names to add to STAGE_PASSWD/STAGE_GROUPFILE
+/// unless ctx.unknown_id is set.
+void require_ids(ExportContext& ctx, const std::vector<ListedEntry>& entries);
+
+/// Reserves `bytes` for an export's text and backs it with huge pages (see
+/// advise_huge_pages()): the text of 100,000 entries is tens of megabytes.
+void reserve_output(std::string& out, size_t bytes);
+
+/// The mode to export: the recorded one (mode bits only, 07777).
+inline uint32_t export_mode(const ListedEntry& le) { return le.entry.mode & 07777; }
+
+/// True for entries that are regular files on disk (files and hard links).
+inline bool is_regular(const ListedEntry& le) { return S_ISREG(le.disk.st_mode); }
+
+}  // namespace stage

@@ -1,0 +1,22 @@
+// vis: the strsvis(3) encoding NetBSD's mtree and install -M use for names in
+// specs and METALOGs (VIS_OCTAL with the extra characters " \t\n\\#*?[").
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace stage {
+
+/// Encodes `text` as NetBSD mtree's vispath() does: every byte outside the
+/// printable ASCII range, and each of space, tab, newline, '\', '#', '*', '?'
+/// and '[', becomes a backslash and three octal digits; other bytes stay.
+/// The result has no whitespace and no '#', so it is one mtree word, and no
+/// glob character, so NetBSD's mtree matches it literally. The encoding does
+/// not depend on the locale (bytes >= 0x80 are always escaped).
+std::string mtree_vis(std::string_view text);
+
+/// Decodes the backslash escapes mtree readers accept (\ooo octal, and
+/// \\, \a \b \f \n \r \s \t \v); other text stays. The inverse of mtree_vis().
+std::string mtree_unvis(std::string_view text);
+
+}  // namespace stage

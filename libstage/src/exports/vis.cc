@@ -1,0 +1,68 @@
+// vis: strsvis(3) VIS_OCTAL encoding for mtree names.
+#include "stage/vis.h"
+
+namespace stage {
+namespace {
+
+bool needs_escape(unsigned char c) {
+  if (c <= 0x20 || c >= 0x7f) return true;  // space, controls, DEL, non-ASCII
+  switch (c) {
+    case '\\':
+    case '#':
+    case '*':
+    case '?':
+    case '[': return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+std::string mtree_vis(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (!needs_escape(c)) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    out += '\\';
+    out += static_cast<char>('0' + ((c >> 6) & 03));
+    out += static_cast<char>('0' + ((c >> 3) & 07));
+    out += static_cast<char>('0' + (c & 07));
+  }
+  return out;
+}
+
+std::string mtree_unvis(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c != '\\' || i + 1 >= text.size()) {
+      out += c;
+      continue;
+    }
+    char n = text[i + 1];
+    auto octal = [](char d) { return d >= '0' && d <= '7'; };
+    if (n >= '0' && n <= '3' && i + 3 < text.size() && octal(text[i + 2]) && octal(text[i + 3])) {
+      out += static_cast<char>(((n - '0') << 6) | ((text[i + 2] - '0') << 3) | (text[i + 3] - '0'));
+      i += 3;
+      continue;
+    }
+    const char* from = "\\abfnrstv";
+    const char* to = "\\\a\b\f\n\r \t\v";
+    bool done = false;
+    for (int k = 0; from[k]; ++k)
+      if (n == from[k]) {
+        out += to[k];
+        ++i;
+        done = true;
+        break;
+      }
+    if (!done) out += c;
+  }
+  return out;
+}
+
+}  // namespace stage

@@ -1,0 +1,273 @@
+// store_test: the SQLite database: schema, records, trees, versions, and
+// many processes writing at once (make -j).
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "stage/store.h"
+
+namespace {
+
+struct ScratchDb {
+  std::string dir, path;
+  ScratchDb() {
+    char tmpl[] = "/tmp/stage-unit.XXXXXX";
+    dir = ::mkdtemp(tmpl);
+    path = dir + "/stage.stagedb";
+  }
+  ~ScratchDb() { std::system(("rm -rf '" + dir + "'").c_str()); }
+  /// One value from an SQL query, through SQLite directly.
+  std::string query(const std::string& sql) const {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    sqlite3_stmt* st = nullptr;
+    std::string out = "(error)";
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+      int rc = sqlite3_step(st);
+      if (rc == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      else if (rc == SQLITE_DONE) out = "";
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+  }
+};
+
+stage::Entry file_entry(const std::string& path, uint32_t mode = 0644) {
+  stage::Entry e;
+  e.path = path;
+  e.type = stage::EntryType::File;
+  e.mode = mode;
+  e.owner = {"root", 0};
+  e.group = {"wheel", 0};
+  e.size = 12;
+  e.tool = "install";
+  return e;
+}
+
+std::vector<std::string> paths(const std::vector<stage::Entry>& entries) {
+  std::vector<std::string> out;
+  for (const auto& e : entries) out.push_back(e.path);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("store: creating makes a versioned WAL database", "[store]") {
+  ScratchDb s;
+  { auto store = stage::Store::open(s.path, stage::Store::Access::Create); }
+  CHECK(s.query("PRAGMA user_version") == std::to_string(stage::kStoreSchemaVersion));
+  CHECK(s.query("PRAGMA journal_mode") == "wal");
+  CHECK(s.query("SELECT count(*) FROM entries") == "0");
+  // Opening again keeps what is there.
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  stage::Store::Batch b;
+  b.put.push_back(file_entry("/a"));
+  store->commit(b);
+  auto again = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+  CHECK(again->get("/a"));
+}
+
+TEST_CASE("store: every field of an entry comes back as put", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  stage::Entry e = file_entry("/usr/bin/su", 04755);
+  e.owner = {"root", 0};
+  e.group = {"pkgsvc", std::nullopt};
+  e.sha256 = std::string(64, 'a');
+  e.flags = "schg";
+  e.disk = stage::DiskIdentity{11, 22, 33, 44, 12};
+  stage::Entry link;
+  link.path = "/usr/lib/libx.so";
+  link.type = stage::EntryType::Symlink;
+  link.mode = 0777;
+  link.owner = {"", 123};
+  link.group = {"", 456};
+  link.target = "libx.so.1";
+  link.tool = "ln";
+  stage::Entry dev;
+  dev.path = "/dev/null";
+  dev.type = stage::EntryType::CharDevice;
+  dev.mode = 0666;
+  dev.rdev = 0x103;
+  dev.tool = "mknod";
+  stage::Store::Batch b;
+  b.put = {e, link, dev};
+  store->commit(b);
+
+  auto got = store->get("/usr/bin/su");
+  REQUIRE(got);
+  CHECK(got->type == stage::EntryType::File);
+  CHECK(got->mode == 04755u);
+  CHECK(got->owner == stage::Principal{"root", 0});
+  CHECK(got->group == stage::Principal{"pkgsvc", std::nullopt});
+  CHECK(got->size == std::optional<uint64_t>(12));
+  CHECK(got->sha256 == e.sha256);
+  CHECK(got->flags == "schg");
+  CHECK(got->tool == "install");
+  REQUIRE(got->disk);
+  CHECK(*got->disk == *e.disk);
+  auto l = store->get("/usr/lib/libx.so");
+  REQUIRE(l);
+  CHECK(l->type == stage::EntryType::Symlink);
+  CHECK(l->target == "libx.so.1");
+  CHECK(l->owner == stage::Principal{"", 123});
+  CHECK_FALSE(l->size);
+  CHECK_FALSE(l->disk);
+  auto d = store->get("/dev/null");
+  REQUIRE(d);
+  CHECK(d->rdev == 0x103u);
+  CHECK(d->type == stage::EntryType::CharDevice);
+  CHECK_FALSE(store->get("/nope"));
+}
+
+TEST_CASE("store: putting a path again replaces its record", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  stage::Store::Batch b;
+  b.put = {file_entry("/x", 0644)};
+  store->commit(b);
+  b.put = {file_entry("/x", 0600)};
+  store->commit(b);
+  CHECK(store->get("/x")->mode == 0600u);
+  CHECK(store->list_all().size() == 1);
+}
+
+TEST_CASE("store: list_under and remove_tree take whole components only", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  stage::Store::Batch b;
+  for (const char* p : {"/usr", "/usr/bin", "/usr/bin/a", "/usr/bin/z", "/usr/bin2", "/usr/bin2/c", "/usr/bin-x",
+                        "/usr/bin/sub/d", "/usr/binary", "/var"})
+    b.put.push_back(file_entry(p));
+  store->commit(b);
+  CHECK(paths(store->list_under("/usr/bin")) ==
+        std::vector<std::string>{"/usr/bin", "/usr/bin/a", "/usr/bin/sub/d", "/usr/bin/z"});
+  CHECK(store->list_under("/").size() == 10);
+  CHECK(paths(store->list_under("/var")) == std::vector<std::string>{"/var"});
+  CHECK(store->list_under("/nothing").empty());
+  CHECK(paths(store->list_all()).front() == "/usr");
+
+  stage::Store::Batch rm;
+  rm.remove_tree = {"/usr/bin"};
+  rm.remove = {"/var", "/not-there"};
+  store->commit(rm);
+  CHECK(paths(store->list_all()) ==
+        std::vector<std::string>{"/usr", "/usr/bin-x", "/usr/bin2", "/usr/bin2/c", "/usr/binary"});
+}
+
+TEST_CASE("store: a batch is applied removals first, then puts", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  stage::Store::Batch b;
+  b.put = {file_entry("/d"), file_entry("/d/old")};
+  store->commit(b);
+  stage::Store::Batch again;
+  again.remove_tree = {"/d"};
+  again.put = {file_entry("/d/new")};
+  store->commit(again);
+  CHECK(paths(store->list_all()) == std::vector<std::string>{"/d/new"});
+}
+
+TEST_CASE("store: info records are replaced per info file and dir file", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  stage::Store::Batch b;
+  b.info_put = {{"/info/a.info", "/info/dir", "Text", "* A: (a).  The A."},
+                {"/info/a.info", "/info/dir", "Text", "* A2: (a)X.  More."},
+                {"/info/b.info", "/info/dir", "Misc", "* B: (b)."}};
+  store->commit(b);
+  CHECK(store->list_info().size() == 3);
+  stage::Store::Batch c;
+  c.info_put = {{"/info/a.info", "/info/dir", "Text", "* A: (a).  New."}};
+  c.info_remove = {{"/info/b.info", "/info/dir", "", ""}};
+  store->commit(c);
+  auto info = store->list_info();
+  REQUIRE(info.size() == 1);
+  CHECK(info[0].entry == "* A: (a).  New.");
+}
+
+TEST_CASE("store: a newer schema is refused, an older tool never writes it", "[store]") {
+  ScratchDb s;
+  { auto store = stage::Store::open(s.path, stage::Store::Access::Create); }
+  s.query("PRAGMA user_version=" + std::to_string(stage::kStoreSchemaVersion + 1));
+  for (auto access : {stage::Store::Access::Create, stage::Store::Access::ReadWrite, stage::Store::Access::ReadOnly}) {
+    try {
+      stage::Store::open(s.path, access);
+      FAIL("a newer schema was accepted");
+    } catch (const stage::StoreError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("newer"));
+    }
+  }
+  CHECK(s.query("PRAGMA user_version") == std::to_string(stage::kStoreSchemaVersion + 1));
+}
+
+TEST_CASE("store: read-only opening needs an existing stage database", "[store]") {
+  ScratchDb s;
+  CHECK_THROWS_AS(stage::Store::open(s.path, stage::Store::Access::ReadOnly), stage::StoreError);
+  CHECK_THROWS_AS(stage::Store::open(s.path, stage::Store::Access::ReadWrite), stage::StoreError);
+  s.query("CREATE TABLE other(x)");  // creates a database that is not ours
+  CHECK_THROWS_WITH(stage::Store::open(s.path, stage::Store::Access::ReadOnly), Catch::Contains("not a stage database"));
+  CHECK_THROWS_AS(stage::Store::open(s.dir + "/no/such/dir/db", stage::Store::Access::Create), stage::StoreError);
+}
+
+TEST_CASE("store: entry type names round-trip", "[store]") {
+  using T = stage::EntryType;
+  for (T t : {T::File, T::Dir, T::Symlink, T::Hardlink, T::Fifo, T::CharDevice, T::BlockDevice})
+    CHECK(stage::entry_type_from_name(stage::entry_type_name(t)) == t);
+  CHECK(std::string(stage::entry_type_name(T::Symlink)) == "link");
+  CHECK_FALSE(stage::entry_type_from_name("socket"));
+}
+
+TEST_CASE("store: 32 processes committing at once into a new database lose no record", "[store][parallel]") {
+  ScratchDb s;
+  constexpr int kProcesses = 32, kCommits = 10, kPerCommit = 5;
+  int gate[2];
+  REQUIRE(::pipe(gate) == 0);
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::close(gate[1]);
+      char c;
+      (void)!::read(gate[0], &c, 1);  // wait until all are forked: then all at once
+      int status = 0;
+      try {
+        // Each opens (and may be the one creating) the database, as drop-ins do.
+        auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+        for (int i = 0; i < kCommits; ++i) {
+          stage::Store::Batch b;
+          for (int j = 0; j < kPerCommit; ++j)
+            b.put.push_back(file_entry("/p" + std::to_string(p) + "/" + std::to_string(i * kPerCommit + j)));
+          store->commit(b);
+        }
+      } catch (...) {
+        status = 1;
+      }
+      ::_exit(status);
+    }
+    children.push_back(pid);
+  }
+  ::close(gate[0]);
+  ::close(gate[1]);  // release them all
+  int failed = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+  }
+  CHECK(failed == 0);
+  auto store = stage::Store::open(s.path, stage::Store::Access::ReadOnly);
+  auto all = store->list_all();
+  CHECK(all.size() == static_cast<size_t>(kProcesses * kCommits * kPerCommit));
+  for (int p = 0; p < kProcesses; ++p)
+    CHECK(store->list_under("/p" + std::to_string(p)).size() == static_cast<size_t>(kCommits * kPerCommit));
+  CHECK(s.query("PRAGMA integrity_check") == "ok");
+}
