@@ -15,6 +15,10 @@ const Tool kTools[] = {
     {"install", install_main},
     {"ginstall", install_main},
     {"mkdir", mkdir_main},
+    {"ln", ln_main},
+    {"chmod", chmod_main},
+    {"chown", chown_main},
+    {"chgrp", chgrp_main},
     {"install-info", install_info_main},
 };
 }  // namespace

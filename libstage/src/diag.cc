@@ -107,4 +107,52 @@ std::string quote(std::string_view name) {
   return out;
 }
 
+std::string quote_if_needed(std::string_view name) {
+  bool needs = name.empty();
+  for (size_t i = 0; i < name.size() && !needs; ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    switch (c) {
+      case '#': case '~':
+        needs = i == 0;
+        break;
+      case '{': case '}':
+        needs = name.size() == 1;
+        break;
+      case ' ': case '!': case '"': case '$': case '&': case '(': case ')': case '*': case ';': case '<':
+      case '=': case '>': case '[': case '^': case '`': case '|': case '\'': case '?': case '\\': case ':':
+        needs = true;
+        break;
+      default:
+        needs = c < 0x20 || c >= 0x7f;
+    }
+  }
+  return needs ? quote(name) : std::string(name);
+}
+
+std::string quote_arg(std::string_view text) {
+  std::string out = "'";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '\a': out += "\\a"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\v': out += "\\v"; break;
+      case '\\': out += "\\\\"; break;
+      case '\'': out += "\\'"; break;
+      default:
+        if (c < 0x20 || c >= 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\%03o", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "'";
+}
+
 }  // namespace stage::diag

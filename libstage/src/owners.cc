@@ -81,3 +81,135 @@ Principal resolve_principal(IdDatabase& db, std::string_view spec) {
 }
 
 }  // namespace stage
+
+namespace stage {
+
+std::optional<uint32_t> parse_gnu_id(std::string_view text, uint64_t max) {
+  size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || (text[i] >= '\t' && text[i] <= '\r'))) ++i;
+  if (i < text.size() && text[i] == '+') ++i;
+  if (i == text.size()) return std::nullopt;
+  uint64_t value = 0;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+    if (value > max) return std::nullopt;
+  }
+  return static_cast<uint32_t>(value);
+}
+
+std::string name_or_number(IdDatabase& db, uint32_t id) {
+  if (auto name = db.name_of(id)) return *name;
+  return std::to_string(id);
+}
+
+std::string principal_label(const Principal& p) {
+  if (!p.name.empty()) return p.name;
+  return p.id ? std::to_string(*p.id) : std::string();
+}
+
+namespace {
+
+constexpr uint64_t kMaxId = UINT32_MAX - 1;  // (uid_t)-1 means "unchanged"
+
+Principal numeric_principal(IdDatabase& db, uint32_t id) {
+  Principal p;
+  p.id = id;
+  if (auto name = db.name_of(id)) p.name = *name;
+  return p;
+}
+
+// gnulib userspec.c's parse_with_separator, over the target's databases.
+OwnerSpec parse_with_separator(IdDatabase& users, IdDatabase& groups, std::string_view spec, size_t sep,
+                               bool accept_unknown) {
+  OwnerSpec out;
+  std::string_view u = sep == std::string_view::npos ? spec : spec.substr(0, sep);
+  bool has_group = sep != std::string_view::npos && sep + 1 < spec.size();
+  std::string_view g = has_group ? spec.substr(sep + 1) : std::string_view();
+  bool login_group = sep != std::string_view::npos && !has_group;
+
+  if (!u.empty()) {
+    std::optional<uint32_t> uid = u[0] == '+' ? std::nullopt : users.id_of(u);
+    if (uid) {
+      out.user = Principal{std::string(u), uid};
+      out.user_name = std::string(u);
+      if (login_group) {
+        auto gid = users.primary_group_of(u);
+        if (!gid) {
+          out.error = "invalid spec";
+          return out;
+        }
+        out.group = numeric_principal(groups, *gid);
+        out.group_name = name_or_number(groups, *gid);
+      }
+    } else if (login_group) {
+      out.error = "invalid spec";  // "0:" too: a number has no login group
+      return out;
+    } else if (auto n = parse_gnu_id(u, kMaxId)) {
+      out.user = numeric_principal(users, *n);
+    } else if (accept_unknown && u[0] != '+') {
+      out.user = Principal{std::string(u), std::nullopt};
+      out.user_name = std::string(u);
+    } else {
+      out.error = "invalid user";
+      return out;
+    }
+  }
+
+  if (has_group) {
+    std::optional<uint32_t> gid = g[0] == '+' ? std::nullopt : groups.id_of(g);
+    if (gid) {
+      out.group = Principal{std::string(g), gid};
+      out.group_name = std::string(g);
+    } else if (auto n = parse_gnu_id(g, kMaxId)) {
+      out.group = numeric_principal(groups, *n);
+    } else if (accept_unknown && g[0] != '+') {
+      out.group = Principal{std::string(g), std::nullopt};
+      out.group_name = std::string(g);
+    } else {
+      out.error = "invalid group";
+      return out;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+OwnerSpec parse_owner_spec(IdDatabase& users, IdDatabase& groups, std::string_view spec, bool accept_unknown) {
+  size_t colon = spec.find(':');
+  OwnerSpec out = parse_with_separator(users, groups, spec, colon, false);
+  if (out.error.empty()) return out;
+  size_t dot = spec.find('.');
+  if (colon == std::string_view::npos && dot != std::string_view::npos) {
+    // GNU's compatible extension: "OWNER.GROUP" when the whole is no user name.
+    OwnerSpec dotted = parse_with_separator(users, groups, spec, dot, false);
+    if (dotted.error.empty()) {
+      dotted.dot_warning = true;
+      return dotted;
+    }
+  }
+  if (!accept_unknown) return out;
+  // Unknown names are kept by name. Without ':' a '.' separates, as the
+  // old "root.wheel" form of BSD Makefiles means.
+  size_t sep = colon != std::string_view::npos ? colon : dot;
+  OwnerSpec lenient = parse_with_separator(users, groups, spec, sep, true);
+  if (lenient.error.empty() && sep == dot && dot != std::string_view::npos) lenient.dot_warning = true;
+  return lenient.error.empty() ? lenient : out;
+}
+
+std::optional<Principal> parse_group_spec(IdDatabase& groups, std::string_view spec, bool accept_unknown,
+                                          std::string* error) {
+  if (spec.empty()) return std::nullopt;
+  if (auto gid = groups.id_of(spec)) return Principal{std::string(spec), gid};
+  if (auto n = parse_gnu_id(spec, UINT32_MAX)) {
+    if (*n == UINT32_MAX) return std::nullopt;  // (gid_t)-1: GNU leaves the group alone
+    return numeric_principal(groups, *n);
+  }
+  if (accept_unknown) return Principal{std::string(spec), std::nullopt};
+  if (error) *error = "invalid group";
+  return std::nullopt;
+}
+
+}  // namespace stage

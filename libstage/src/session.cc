@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -86,11 +87,11 @@ Place Session::place(std::string_view operand, bool follow_last) {
   return p;
 }
 
-Place Session::source(std::string_view operand) {
+Place Session::source(std::string_view operand, bool follow_last) {
   if (config_.active) {
     MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
     if (m.staged) {
-      Place p = root_->locate(m.path, true);
+      Place p = root_->locate(m.path, follow_last);
       struct stat st;
       bool present = p.error == 0 && ::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
       if (present || m.via_destdir) return p;
@@ -231,6 +232,34 @@ void Session::record(Entry entry) {
   pending_.put.push_back(std::move(entry));
 }
 
+void Session::record_change(Entry entry) {
+  // The other names of the same file: its primary (for a hard link) and the
+  // hard links to it, found through the inode index and kept only when the
+  // records name each other, so a stale inode number changes nothing.
+  if ((entry.type == EntryType::File || entry.type == EntryType::Hardlink) && entry.disk) {
+    const std::string primary = entry.type == EntryType::Hardlink ? entry.target : entry.path;
+    std::vector<Entry> names = store().list_inode(entry.disk->dev, entry.disk->ino);
+    for (const auto& p : pending_.put)
+      if (p.disk && p.disk->dev == entry.disk->dev && p.disk->ino == entry.disk->ino) names.push_back(p);
+    std::vector<std::string> done{entry.path};
+    for (const auto& stored : names) {
+      if (std::find(done.begin(), done.end(), stored.path) != done.end()) continue;
+      auto name = lookup(stored.path);  // this run's version, if any
+      if (!name) continue;
+      bool related = (name->type == EntryType::File && name->path == primary) ||
+                     (name->type == EntryType::Hardlink && name->target == primary);
+      if (!related) continue;
+      done.push_back(name->path);
+      name->mode = entry.mode;
+      name->owner = entry.owner;
+      name->group = entry.group;
+      name->tool = entry.tool;
+      record(std::move(*name));
+    }
+  }
+  record(std::move(entry));
+}
+
 void Session::forget(const std::string& logical, bool tree) {
   std::erase_if(pending_.put, [&](const Entry& e) { return tree ? path_within(e.path, logical) : e.path == logical; });
   (tree ? pending_.remove_tree : pending_.remove).push_back(logical);
@@ -245,6 +274,32 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
   for (const auto& r : pending_.remove_tree)
     if (path_within(logical, r)) return std::nullopt;
   return store().get(logical);
+}
+
+namespace {
+bool same_kind(EntryType recorded, const struct stat& st) {
+  switch (recorded) {
+    case EntryType::File:
+    case EntryType::Hardlink: return S_ISREG(st.st_mode);
+    case EntryType::Dir: return S_ISDIR(st.st_mode);
+    case EntryType::Symlink: return S_ISLNK(st.st_mode);
+    case EntryType::Fifo: return S_ISFIFO(st.st_mode);
+    case EntryType::CharDevice: return S_ISCHR(st.st_mode);
+    case EntryType::BlockDevice: return S_ISBLK(st.st_mode);
+  }
+  return false;
+}
+}  // namespace
+
+Entry Session::current_entry(const Place& place, const struct stat& st) {
+  if (auto rec = lookup(place.logical); rec && same_kind(rec->type, st)) return *rec;
+  Entry e = entry_for(place.logical, st, st.st_mode & 07777, default_owner(), default_group());
+  if (S_ISLNK(st.st_mode)) {
+    std::string buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
+    ssize_t n = ::readlinkat(place.dirfd, place.name.c_str(), buf.data(), buf.size());
+    if (n >= 0) e.target.assign(buf.data(), static_cast<size_t>(n));
+  }
+  return e;
 }
 
 void Session::record_info(InfoRecord record) {

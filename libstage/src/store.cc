@@ -167,6 +167,16 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::vector<Entry> list_inode(uint64_t dev, uint64_t ino) override {
+    std::string sql = std::string("SELECT ") + kColumns + " FROM entries WHERE dev=?1 AND ino=?2 ORDER BY path";
+    Statement st(db_, sql.c_str());
+    st.bind(1, static_cast<int64_t>(dev));
+    st.bind(2, static_cast<int64_t>(ino));
+    std::vector<Entry> out;
+    while (st.step()) out.push_back(row(st));
+    return out;
+  }
+
   std::vector<InfoRecord> list_info() override {
     Statement st(db_, "SELECT info_file,dir_file,section,entry FROM info ORDER BY info_file,dir_file,rowid");
     std::vector<InfoRecord> out;

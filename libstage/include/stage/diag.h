@@ -41,6 +41,14 @@ int exit_status();
 /// GNU quoteaf(): 'name', shell-escaped when it holds quotes or control characters.
 std::string quote(std::string_view name);
 
+/// GNU quotef(): the name as is when the shell needs no quotes for it (and it
+/// holds no ':'), else as quote() gives it. For "NAME: message" diagnostics.
+std::string quote_if_needed(std::string_view name);
+
+/// GNU quote() in the C locale: 'name' with backslash escapes (\', \\, \n,
+/// \ooo). GNU uses it for option arguments ("invalid mode: 'q+z'").
+std::string quote_arg(std::string_view text);
+
 /// strerror() text for err.
 std::string errno_text(int err);
 

@@ -46,3 +46,44 @@ Principal resolve_principal(IdDatabase& db, std::string_view spec);
 std::optional<uint32_t> parse_id(std::string_view text);
 
 }  // namespace stage
+
+namespace stage {
+
+/// A chown OWNER[:[GROUP]] spec (or chgrp GROUP) as GNU's parse_user_spec
+/// reads it. `user`/`group` are the principals to set (nullopt: unchanged).
+/// `user_name`/`group_name` are what GNU's -v output shows for the new
+/// values (nullopt where GNU prints the number instead).
+struct OwnerSpec {
+  std::optional<Principal> user;
+  std::optional<Principal> group;
+  std::optional<std::string> user_name;
+  std::optional<std::string> group_name;
+  bool dot_warning = false;  ///< read "OWNER.GROUP" with '.' as the separator
+  std::string error;         ///< "invalid spec", "invalid user", "invalid group"; empty when valid
+};
+
+/// Parses a chown spec: "OWNER", "OWNER:GROUP", "OWNER:" (OWNER's login
+/// group), ":GROUP", "OWNER.GROUP" (with GNU's warning), "+N" (an id, no
+/// look-up). Names are looked up in the given databases first, then read as
+/// ids. With `accept_unknown`, a spec GNU would refuse for an unknown name is
+/// read again with unknown names kept by name (SPEC: recorded by name);
+/// "OWNER:" with an unknown OWNER stays invalid (its login group is unknowable).
+OwnerSpec parse_owner_spec(IdDatabase& users, IdDatabase& groups, std::string_view spec, bool accept_unknown);
+
+/// Parses chgrp's GROUP operand as GNU does: a name, else a number ('+' and
+/// leading blanks allowed). Empty: no change (nullopt, no error). An unknown
+/// name is an error unless `accept_unknown`; `error` gets "invalid group".
+std::optional<Principal> parse_group_spec(IdDatabase& groups, std::string_view spec, bool accept_unknown,
+                                          std::string* error);
+
+/// Reads a decimal id as GNU's xstrtoul does (leading blanks, optional '+',
+/// nothing after the digits), accepting values up to `max`.
+std::optional<uint32_t> parse_gnu_id(std::string_view text, uint64_t max);
+
+/// The name of an id for messages, or its decimal form (GNU uid_to_name).
+std::string name_or_number(IdDatabase& db, uint32_t id);
+
+/// How a recorded principal is shown: its name, else its id.
+std::string principal_label(const Principal& p);
+
+}  // namespace stage

@@ -38,7 +38,8 @@ class Session {
 
   /// The place a read operand names: in the stage when it maps there and
   /// exists there; else on the host (a rule-1 path is only ever the stage).
-  Place source(std::string_view operand);
+  /// `follow_last` follows a final symlink (in the stage when staged).
+  Place source(std::string_view operand, bool follow_last = true);
 
   /// Creates the missing directories leading to `target` (and `target` itself
   /// with `include_last`). `mode` is the mode a root run would give them (umask
@@ -50,10 +51,17 @@ class Session {
 
   /// Queues the record of a staged entry; finish() commits it. `tool` defaults to the program name.
   void record(Entry entry);
+  /// Like record(), for a change of mode, owner or group: when `entry` is a
+  /// hard link, the entry it shares its inode with changes the same way.
+  void record_change(Entry entry);
   /// Queues the removal of a staged path's record (and, with `tree`, all below it).
   void forget(const std::string& logical, bool tree = false);
   /// The record of a logical path, this run's queued changes included.
   std::optional<Entry> lookup(const std::string& logical);
+  /// The record of the staged object at `place` (lstat result `st`); for an
+  /// object another tool put there (untracked, or recorded as another type)
+  /// the record it gets now: default owner and group, on-disk mode.
+  Entry current_entry(const Place& place, const struct stat& st);
 
   /// Queues the record of one entry of an info manual (install-info's
   /// `record` mode). The first record of an info file and dir file in a run

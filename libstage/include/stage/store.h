@@ -72,6 +72,9 @@ class Store {
   virtual std::vector<Entry> list_under(const std::string& dir) = 0;
   /// Every entry, sorted by path.
   virtual std::vector<Entry> list_all() = 0;
+  /// Entries last recorded on the disk object (dev, ino): the names of one
+  /// inode, hard links included (indexed).
+  virtual std::vector<Entry> list_inode(uint64_t dev, uint64_t ino) = 0;
   /// Every recorded info manual.
   virtual std::vector<InfoRecord> list_info() = 0;
 
