@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "stage/diag.h"
+#include "stage/link_op.h"
 #include "stage/mode.h"
 #include "stage/path_map.h"
 
@@ -253,18 +254,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
         // where the package is installed, whichever rule named each side.
         std::string from = dest.staged ? dest.logical : lexical_absolute(dest_operand, current_directory());
         std::string to = src.staged ? src.logical : lexical_absolute(source, current_directory());
-        std::string from_dir = parent_of(from);
-        size_t common = 0;
-        for (size_t i = 0; i <= std::min(from_dir.size(), to.size()); ++i) {
-          bool end_a = i == from_dir.size() || from_dir[i] == '/';
-          bool end_b = i == to.size() || to[i] == '/';
-          if (end_a && end_b) common = i;
-          if (i == from_dir.size() || i == to.size() || from_dir[i] != to[i]) break;
-        }
-        std::string up;
-        for (size_t i = common; i < from_dir.size() && from_dir != "/"; ++i)
-          if (from_dir[i] == '/') up += "../";
-        target = up + to.substr(common == 0 ? 1 : common + 1);
+        target = relative_path(to, parent_of(from)).value_or(to);
       } else {
         target = std::string(source);
       }
@@ -277,7 +267,8 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       if (dest.staged) {
         struct stat lst;
         stat_place(dest, &lst, false);
-        Entry e = entry_for(dest.logical, lst, 0755, owner, group);
+        // A symlink's mode is what lstat shows (0777), as ln records it.
+        Entry e = entry_for(dest.logical, lst, lst.st_mode & 07777, owner, group);
         e.target = target;
         session.record(e);
       }
