@@ -367,6 +367,11 @@ int Session::finish() {
       diag::error(e.what());
     }
   }
+  // Close the database now: the last connection to close checkpoints the
+  // WAL, so the next drop-in starts from a short WAL instead of rebuilding
+  // the WAL index from every frame a build has written (measured: recovery
+  // of a 3 MB WAL made each call 30% slower and grew with the build).
+  store_.reset();
   return diag::exit_status();
 }
 

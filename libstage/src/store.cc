@@ -97,9 +97,18 @@ class SqliteStore final : public Store {
     }
     // make -j runs many tools at once: wait for the writer instead of failing.
     sqlite3_busy_timeout(db_, 60000);
+    // Keep the -wal and -shm files when the last connection closes: no unlink
+    // and re-create per drop-in call, and a sandboxed build (which may write
+    // the database's files but not create or delete them) keeps working.
+    int persist = 1;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     int version = 0;
     try {
       exec("PRAGMA synchronous=OFF");
+    // Drop-ins run one after another, each the only connection: each opener
+    // rebuilds the WAL index by reading every frame. The last connection to
+    // close checkpoints; truncating the WAL then keeps that rebuild short.
+    exec("PRAGMA journal_size_limit=0");
       version = user_version();
     } catch (const StoreError&) {
       // SQLite reads the header lazily: a corrupt file or one that is not a
