@@ -198,3 +198,38 @@ disk_mode() { stat -c %a "$1"; }
 no_temp_files() { [ -z "$(find "$1" -name '.stage-tmp.*' -print -quit)" ]; }
 # outside_untouched: $OUTSIDE is still empty.
 outside_untouched() { [ -z "$(ls -A "$OUTSIDE")" ]; }
+
+# autoconf_staged_vs_root: in an autoconf package's source directory (owned
+# by nobody), configures under stage-run, builds, installs with
+# `make -j2 TARGET` staged by nobody into $T/stage-TARGET and as root with
+# GNU's tools into $T/root-TARGET, and fails unless the staged mtree export
+# describes exactly the root tree under /usr/pkg. Leaves the listings in
+# $T/staged-TARGET.list and $T/root-TARGET.list. Usage: autoconf_staged_vs_root [TARGET...]
+autoconf_staged_vs_root() {
+  local cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py" target
+  local run_nobody="as_nobody env HOME=$T"
+  $run_nobody "$STAGE_BIN/stage-run" -q --destdir "$T/stage-configure" -- ./configure --prefix=/usr/pkg >"$T/configure.log" 2>&1
+  expect_eq "configure under stage-run" 0 $?
+  check "AC_PROG_INSTALL chose our install (it prefers the name ginstall)" grep -qE "^INSTALL = $STAGE_DROPINS/g?install -c\$" Makefile
+  check "AC_PROG_MKDIR_P chose our mkdir -p" grep -q "^MKDIR_P = $STAGE_DROPINS/mkdir -p\$" Makefile
+  $run_nobody make -j2 >"$T/build.log" 2>&1
+  expect_eq "build" 0 $?
+  for target in "${@:-install}"; do
+    $run_nobody "$STAGE_BIN/stage-run" --destdir "$T/stage-$target" -- make -j2 "$target" >"$T/$target.log" 2>&1
+    expect_eq "staged make -j2 $target by nobody" 0 $?
+    check "$target: nothing untracked" grep -q ' 0 untracked' "$T/$target.log"
+    $run_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-$target" --format mtree >"$T/staged-$target.mtree"
+    expect_eq "$target: mtree export" 0 $?
+    # The anchor: root, GNU's tools, the same build tree.
+    make "$target" DESTDIR="$T/root-$target" INSTALL='/usr/bin/install -c' MKDIR_P='/usr/bin/mkdir -p' >"$T/root-$target.log" 2>&1
+    expect_eq "root make $target" 0 $?
+    $cmp_tool snapshot "$T/root-$target" /usr/pkg >"$T/root-$target.list"
+    $cmp_tool mtree "$T/staged-$target.mtree" "$T/stage-$target" /usr/pkg >"$T/staged-$target.list"
+    check "$target: the root install is not empty" test "$(wc -l <"$T/root-$target.list")" -gt 3
+    if diff -u "$T/root-$target.list" "$T/staged-$target.list"; then
+      pass "staged make $target equals root's"
+    else
+      fail "staged make $target differs from root's"
+    fi
+  done
+}

@@ -122,14 +122,10 @@ int main(int argc, char** argv) {
     } else if (format == "info") {
       emit(stage::format_info(stage.info));
     }
-  } catch (const stage::ConfigError& e) {
+  } catch (const std::runtime_error& e) {
+    // ConfigError, StoreError, ExportError, PackError, std::system_error
+    // ("PATH: reason"): every one says what went wrong.
     stage::diag::fatal(e.what());
-  } catch (const stage::StoreError& e) {
-    stage::diag::fatal(e.what());
-  } catch (const stage::ExportError& e) {
-    stage::diag::fatal(e.what());
-  } catch (const std::system_error& e) {
-    stage::diag::fatal(e.what());  // "PATH: reason"
   }
   return 0;
 }

@@ -71,16 +71,10 @@ int main(int argc, char** argv) {
     if (untracked)
       stage::diag::warn(std::to_string(untracked) + " untracked " + (untracked == 1 ? "entry" : "entries") +
                         " packed with the default owner and on-disk mode (stage-ls --untracked lists them)");
-  } catch (const stage::ConfigError& e) {
+  } catch (const std::runtime_error& e) {
+    // ConfigError, StoreError, ExportError, PackError, std::system_error
+    // ("PATH: reason"): every one says what went wrong.
     stage::diag::fatal(e.what());
-  } catch (const stage::StoreError& e) {
-    stage::diag::fatal(e.what());
-  } catch (const stage::ExportError& e) {
-    stage::diag::fatal(e.what());
-  } catch (const stage::PackError& e) {
-    stage::diag::fatal(e.what());
-  } catch (const std::system_error& e) {
-    stage::diag::fatal(e.what());  // "PATH: reason"
   }
   return 0;
 }
