@@ -8,7 +8,10 @@ fi
 mkdir -p "$T/build" && echo data >"$T/build/data"
 # "Outside" must not be a temp directory (those stay writable), and must be
 # writable by nobody, so that only the sandbox can stop the write.
-O=$(mktemp -d "$STAGE_BUILD/sandbox-outside.XXXXXX")
+# (Not the build tree either: a clone may live under /tmp.)
+if [ "$(id -u)" -eq 0 ]; then O=$(mktemp -d /var/lib/stage-sandbox-outside.XXXXXX)
+else O=$(mktemp -d "$HOME/.stage-sandbox-outside.XXXXXX"); fi
+case $O in /tmp/*|/var/tmp/*|"${TMPDIR:-/tmp}"/*) echo "skip: no directory outside the temp directories"; exit 77 ;; esac
 chmod 777 "$O"
 trap 'rm -rf "$T" "$O"' EXIT
 [ "$(id -u)" -eq 0 ] && chown -R nobody:nogroup "$T"
