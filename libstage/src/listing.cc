@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <system_error>
 #include <unordered_map>
@@ -221,6 +222,25 @@ std::string principal_text(const Principal& p) {
   return p.id ? std::to_string(*p.id) : "?";
 }
 
+namespace {
+/// `ls -b`'s escapes, so that every entry stays one line: a backslash is
+/// doubled, \n and \t are written so, other control bytes as \ooo.
+std::string ls_escape(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03o", c);
+      out += buf;
+    } else out += static_cast<char>(c);
+  }
+  return out;
+}
+}  // namespace
+
 std::string format_ls(const std::vector<ListedEntry>& entries) {
   size_t owner_w = 0, group_w = 0, size_w = 0;
   for (const auto& le : entries) {
@@ -245,9 +265,9 @@ std::string format_ls(const std::vector<ListedEntry>& entries) {
     out += ' ';
     out += std::string(size_w - size.size(), ' ') + size;
     out += ' ';
-    out += e.path;
-    if (e.type == EntryType::Symlink) out += " -> " + e.target;
-    if (e.type == EntryType::Hardlink) out += " => " + e.target;
+    out += ls_escape(e.path);
+    if (e.type == EntryType::Symlink) out += " -> " + ls_escape(e.target);
+    if (e.type == EntryType::Hardlink) out += " => " + ls_escape(e.target);
     if (le.untracked) out += "  [untracked]";
     out += '\n';
   }

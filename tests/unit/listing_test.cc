@@ -144,3 +144,24 @@ TEST_CASE("listing: records given out of order are joined all the same", "[listi
   CHECK_FALSE(l.entries[0].untracked);
   CHECK_FALSE(l.entries[1].untracked);
 }
+
+TEST_CASE("listing: the ls format keeps every entry on one line, escaping as ls -b", "[listing]") {
+  stage::ListedEntry file;
+  file.entry.path = "/usr/share/a\nb\\c\td";
+  file.entry.type = stage::EntryType::File;
+  file.entry.mode = 0644;
+  file.entry.owner = {"root", 0};
+  file.entry.group = {"wheel", 0};
+  file.entry.size = 3;
+  stage::ListedEntry link;
+  link.entry.path = "/usr/share/l";
+  link.entry.type = stage::EntryType::Symlink;
+  link.entry.mode = 0777;
+  link.entry.owner = {"root", 0};
+  link.entry.group = {"wheel", 0};
+  link.entry.target = std::string("x\x01y");
+  std::string out = stage::format_ls({file, link});
+  CHECK(out ==
+        "-rw-r--r-- root wheel 3 /usr/share/a\\nb\\\\c\\td\n"
+        "lrwxrwxrwx root wheel 0 /usr/share/l -> x\\001y\n");
+}
