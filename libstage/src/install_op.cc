@@ -142,6 +142,67 @@ std::optional<std::string> make_backup(Session& session, const InstallOptions& o
   return shown;
 }
 
+/// BSD install -l: makes the link asked for instead of a copy. Returns the
+/// operand's result, or nullopt when a copy must be made after all (a hard
+/// link from outside the stage into it, or -l m when linking fails).
+std::optional<bool> install_link(Session& session, const InstallOptions& options, const Place& src, const Place& dest,
+                                 std::string_view source, std::string_view dest_operand, const struct stat& src_st,
+                                 const Principal& owner, const Principal& group) {
+  // BSD install -l: a link instead of a copy.
+  std::string target;
+  if (options.link == InstallOptions::Link::Hard) {
+    if (!src.staged && dest.staged) {
+      // SPEC: a hard link never shares an inode with the outside; copy instead.
+    } else if (::linkat(src.dirfd, src.name.c_str(), dest.dirfd, dest.name.c_str(), 0) == 0 ||
+               (errno == EEXIST && ::unlinkat(dest.dirfd, dest.name.c_str(), 0) == 0 &&
+                ::linkat(src.dirfd, src.name.c_str(), dest.dirfd, dest.name.c_str(), 0) == 0)) {
+      if (options.verbose) std::printf("%s -> %s\n", quote(source).c_str(), quote(dest_operand).c_str());
+      if (dest.staged) {
+        Entry e = entry_for(dest.logical, src_st, options.file_mode, owner, group);
+        if (auto rec = session.lookup(src.logical)) e = *rec, e.path = dest.logical, e.tool = diag::tool();
+        e.type = EntryType::Hardlink;
+        e.target = src.logical;
+        session.record(e);
+      }
+      return true;
+    } else if (!options.link_fallback_copy) {
+      diag::error("cannot create hard link " + quote(dest_operand) + " to " + quote(source), errno);
+      return false;
+    }
+  } else {
+    if (options.link == InstallOptions::Link::SymbolicAbsolute) {
+      // Where the source is installed, not where it is staged: the link
+      // must be right on the target system.
+      target = src.staged ? src.logical : lexical_absolute(source, current_directory());
+    } else if (options.link == InstallOptions::Link::SymbolicRelative) {
+      // Between logical locations: a link made in the stage must be right
+      // where the package is installed, whichever rule named each side.
+      std::string from = dest.staged ? dest.logical : lexical_absolute(dest_operand, current_directory());
+      std::string to = src.staged ? src.logical : lexical_absolute(source, current_directory());
+      target = relative_path(to, parent_of(from)).value_or(to);
+    } else {
+      target = std::string(source);
+    }
+    ::unlinkat(dest.dirfd, dest.name.c_str(), 0);
+    if (::symlinkat(target.c_str(), dest.dirfd, dest.name.c_str()) != 0) {
+      diag::error("cannot create symbolic link " + quote(dest_operand), errno);
+      return false;
+    }
+    if (options.verbose) std::printf("%s -> %s\n", quote(source).c_str(), quote(dest_operand).c_str());
+    if (dest.staged) {
+      struct stat lst;
+      stat_place(dest, &lst, false);
+      // A symlink's mode is what lstat shows (0777), as ln records it.
+      Entry e = entry_for(dest.logical, lst, lst.st_mode & 07777, owner, group);
+      e.target = target;
+      session.record(e);
+    }
+    append_metalog(options, dest.staged ? dest.logical : std::string(dest_operand), "link", 0755, owner, group, target);
+    return true;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string name_in_directory(std::string_view directory, std::string_view source) {
@@ -223,58 +284,8 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
   Principal group = options.group.value_or(session.default_group());
 
   if (options.link != InstallOptions::Link::Copy) {
-    // BSD install -l: a link instead of a copy.
-    std::string target;
-    if (options.link == InstallOptions::Link::Hard) {
-      if (!src.staged && dest.staged) {
-        // SPEC: a hard link never shares an inode with the outside; copy instead.
-      } else if (::linkat(src.dirfd, src.name.c_str(), dest.dirfd, dest.name.c_str(), 0) == 0 ||
-                 (errno == EEXIST && ::unlinkat(dest.dirfd, dest.name.c_str(), 0) == 0 &&
-                  ::linkat(src.dirfd, src.name.c_str(), dest.dirfd, dest.name.c_str(), 0) == 0)) {
-        if (options.verbose) std::printf("%s -> %s\n", quote(source).c_str(), quote(dest_operand).c_str());
-        if (dest.staged) {
-          Entry e = entry_for(dest.logical, src_st, options.file_mode, owner, group);
-          if (auto rec = session.lookup(src.logical)) e = *rec, e.path = dest.logical, e.tool = diag::tool();
-          e.type = EntryType::Hardlink;
-          e.target = src.logical;
-          session.record(e);
-        }
-        return true;
-      } else if (!options.link_fallback_copy) {
-        diag::error("cannot create hard link " + quote(dest_operand) + " to " + quote(source), errno);
-        return false;
-      }
-    } else {
-      if (options.link == InstallOptions::Link::SymbolicAbsolute) {
-        // Where the source is installed, not where it is staged: the link
-        // must be right on the target system.
-        target = src.staged ? src.logical : lexical_absolute(source, current_directory());
-      } else if (options.link == InstallOptions::Link::SymbolicRelative) {
-        // Between logical locations: a link made in the stage must be right
-        // where the package is installed, whichever rule named each side.
-        std::string from = dest.staged ? dest.logical : lexical_absolute(dest_operand, current_directory());
-        std::string to = src.staged ? src.logical : lexical_absolute(source, current_directory());
-        target = relative_path(to, parent_of(from)).value_or(to);
-      } else {
-        target = std::string(source);
-      }
-      ::unlinkat(dest.dirfd, dest.name.c_str(), 0);
-      if (::symlinkat(target.c_str(), dest.dirfd, dest.name.c_str()) != 0) {
-        diag::error("cannot create symbolic link " + quote(dest_operand), errno);
-        return false;
-      }
-      if (options.verbose) std::printf("%s -> %s\n", quote(source).c_str(), quote(dest_operand).c_str());
-      if (dest.staged) {
-        struct stat lst;
-        stat_place(dest, &lst, false);
-        // A symlink's mode is what lstat shows (0777), as ln records it.
-        Entry e = entry_for(dest.logical, lst, lst.st_mode & 07777, owner, group);
-        e.target = target;
-        session.record(e);
-      }
-      append_metalog(options, dest.staged ? dest.logical : std::string(dest_operand), "link", 0755, owner, group, target);
-      return true;
-    }
+    if (auto linked = install_link(session, options, src, dest, source, dest_operand, src_st, owner, group))
+      return *linked;
   }
 
   int src_fd = ::openat(src.dirfd, src.name.c_str(), O_RDONLY | O_CLOEXEC | (src.staged ? O_NOFOLLOW : 0));
