@@ -13,7 +13,23 @@
 
 namespace {
 
-constexpr const char* kChownHelp = R"(Usage: %s [OPTION]... [OWNER][:[GROUP]] FILE...
+// The part of --help chown and chgrp share (GNU prints the same text).
+constexpr const char* kTraversalHelp = R"(
+The following options modify how a hierarchy is traversed when the -R
+option is also specified.  If more than one is specified, only the final
+one takes effect.
+
+  -H                     if a command line argument is a symbolic link
+                         to a directory, traverse it
+  -L                     traverse every symbolic link to a directory
+                         encountered
+  -P                     do not traverse any symbolic links (default)
+
+      --help        display this help and exit
+      --version     output version information and exit
+)";
+
+constexpr const char* kChownHead = R"(Usage: %s [OPTION]... [OWNER][:[GROUP]] FILE...
   or:  %s [OPTION]... --reference=RFILE FILE...
 Change the owner and/or group of each FILE to OWNER and/or GROUP.
 With --reference, change the owner and group of each FILE to those of RFILE.
@@ -36,20 +52,9 @@ With --reference, change the owner and group of each FILE to those of RFILE.
       --reference=RFILE  use RFILE's owner and group rather than
                          specifying OWNER:GROUP values
   -R, --recursive        operate on files and directories recursively
+)";
 
-The following options modify how a hierarchy is traversed when the -R
-option is also specified.  If more than one is specified, only the final
-one takes effect.
-
-  -H                     if a command line argument is a symbolic link
-                         to a directory, traverse it
-  -L                     traverse every symbolic link to a directory
-                         encountered
-  -P                     do not traverse any symbolic links (default)
-
-      --help        display this help and exit
-      --version     output version information and exit
-
+constexpr const char* kChownTail = R"(
 Owner is unchanged if missing.  Group is unchanged if missing, but changed
 to login group if implied by a ':' following a symbolic OWNER.
 OWNER and GROUP may be numeric as well as symbolic.
@@ -64,7 +69,7 @@ database only; names the target's databases do not know are kept by name
 (an error with STAGE_STRICT=1).
 )";
 
-constexpr const char* kChgrpHelp = R"(Usage: %s [OPTION]... GROUP FILE...
+constexpr const char* kChgrpHead = R"(Usage: %s [OPTION]... GROUP FILE...
   or:  %s [OPTION]... --reference=RFILE FILE...
 Change the group of each FILE to GROUP.
 With --reference, change the group of each FILE to that of RFILE.
@@ -82,20 +87,9 @@ With --reference, change the group of each FILE to that of RFILE.
       --reference=RFILE  use RFILE's group rather than specifying a
                          GROUP value
   -R, --recursive        operate on files and directories recursively
+)";
 
-The following options modify how a hierarchy is traversed when the -R
-option is also specified.  If more than one is specified, only the final
-one takes effect.
-
-  -H                     if a command line argument is a symbolic link
-                         to a directory, traverse it
-  -L                     traverse every symbolic link to a directory
-                         encountered
-  -P                     do not traverse any symbolic links (default)
-
-      --help        display this help and exit
-      --version     output version information and exit
-
+constexpr const char* kChgrpTail = R"(
 Examples:
   %s staff /u      Change the group of /u to "staff".
   %s -hR staff /u  Change the group of /u and subfiles to "staff".
@@ -178,7 +172,10 @@ int run(int argc, char** argv, bool is_chgrp) {
       case 'c': options.verbosity = stage::Verbosity::ChangesOnly; break;
       case 'f': options.force_silent = true; break;
       case 'v': options.verbosity = stage::Verbosity::High; break;
-      case kHelpOpt: stage::print_help(is_chgrp ? kChgrpHelp : kChownHelp); return 0;
+      case kHelpOpt:
+        stage::print_help(std::string(is_chgrp ? kChgrpHead : kChownHead) + kTraversalHelp +
+                          (is_chgrp ? kChgrpTail : kChownTail));
+        return 0;
       case kVersionOpt: stage::print_version("GNU coreutils"); return 0;
       default: stage::diag::usage_error();
     }
