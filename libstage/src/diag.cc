@@ -3,7 +3,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <stdio_ext.h>
 #include <unistd.h>
 
 namespace stage::diag {
@@ -57,6 +59,36 @@ void usage_error(std::string_view message) {
   (void)ignored;
   std::exit(1);
 }
+
+namespace {
+// gnulib close_stream: EOF when an earlier write failed or fclose fails (EBADF
+// with nothing pending is fine: the stream was closed already); errno is 0
+// when only the earlier failure is known.
+int close_stream(FILE* stream) {
+  const bool some_pending = __fpending(stream) != 0;
+  const bool prev_fail = std::ferror(stream) != 0;
+  const bool fclose_fail = std::fclose(stream) != 0;
+  if (prev_fail || (fclose_fail && (some_pending || errno != EBADF))) {
+    if (!fclose_fail) errno = 0;
+    return EOF;
+  }
+  return 0;
+}
+void close_stdout() {
+  if (close_stream(stdout) != 0) {
+    int err = errno;
+    std::string line = g_program + ": write error";
+    if (err != 0) line += std::string(": ") + errno_text(err);
+    line += '\n';
+    ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+    (void)ignored;
+    ::_exit(1);
+  }
+  if (close_stream(stderr) != 0) ::_exit(1);
+}
+}  // namespace
+
+void close_stdout_at_exit() { std::atexit(close_stdout); }
 
 void mark_failed() { g_failed = true; }
 int exit_status() { return g_failed ? 1 : 0; }

@@ -108,6 +108,7 @@ bool already_installed(Session& session, const InstallOptions& options, const Pl
     if (options.owner && options.owner->id && dst_st.st_uid != *options.owner->id) return false;
     if (options.group && options.group->id && dst_st.st_gid != *options.group->id) return false;
     if (!options.owner && dst_st.st_uid != ::getuid()) return false;
+    if (!options.group && dst_st.st_gid != ::getgid()) return false;
   }
   int dst_fd = ::openat(dest.dirfd, dest.name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (dst_fd < 0) return false;

@@ -61,4 +61,16 @@ as_nobody chmod 755 "$DESTDIR/usr/share/untracked"
 staged_nobody "$I" -C "$T/f" "$DESTDIR/usr/share/untracked"
 expect_eq "staged -C untracked same file: recorded" "file 755 root root" "$(db_row /usr/share/untracked)"
 
+# Inactive, as root: without -g, -C rewrites a file whose group is not the
+# caller's (GNU need_copy compares st_gid with getgid()), as without -o for the owner.
+if [ "$MY_UID" -eq 0 ]; then
+  mkdir -p "$T/cg"; echo x > "$T/cg/a"
+  for prog in "$GNU_INSTALL" "$I"; do
+    rm -f "$T/cg/b"
+    "$prog" -C -g 2 "$T/cg/a" "$T/cg/b"
+    out=$("$prog" -Cv "$T/cg/a" "$T/cg/b" | wc -l)
+    expect_eq "-C, no -g, other group: $prog rewrites" "2" "$out"
+  done
+fi
+
 done_testing

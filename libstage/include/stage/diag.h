@@ -35,6 +35,11 @@ void warn(std::string_view message, int err = 0);
 /// Marks the run as failed without printing.
 void mark_failed();
 
+/// Registers (atexit) GNU's close_stdout: at exit, a failed write or close of
+/// stdout prints "PROGRAM: write error[: strerror]" and exits 1 (also after
+/// --help or --version, e.g. into /dev/full); a failed close of stderr exits 1.
+void close_stdout_at_exit();
+
 /// 0 while no error was reported, else 1.
 int exit_status();
 
