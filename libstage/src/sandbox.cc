@@ -68,7 +68,7 @@ void apply_seccomp() {
   // No network: IP and packet sockets fail as if forbidden; AF_UNIX stays
   // (local IPC, make's jobserver helpers, dbus-less tools).
   for (int family : {AF_INET, AF_INET6, AF_PACKET})
-    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, family));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
   // io_uring could open sockets and files without the syscalls above.
   rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_setup), 0);
   if (rc == 0) rc = seccomp_load(ctx);
