@@ -48,6 +48,19 @@ CASE_N=0
 # slurp VAR FILE: VAR gets FILE's whole content (no subprocess).
 slurp() { IFS= read -r -d '' "$1" <"$2" || true; }
 
+# report_vs_gnu PASS-TEXT FAIL-TEXT GNU-RESULT OUR-RESULT DIR: passes when
+# the two results are equal, else fails and shows their diff.
+report_vs_gnu() {
+  if [ "$3" = "$4" ]; then
+    pass "$1"
+  else
+    fail "$2"
+    printf '%s' "$3" >"$5/gnu.all"
+    printf '%s' "$4" >"$5/ours.all"
+    diff -u "$5/gnu.all" "$5/ours.all" | tail -n +3 | sed 's/^/    /' >&2
+  fi
+}
+
 # gnu_vs_ours NAME TOOL SETUP ARGS...: runs GNU's TOOL and our drop-in of the
 # same basename, both found through PATH (so messages carry the same prefix)
 # in the C locale (GNU's quotes are then ASCII), each in a fresh directory
@@ -85,14 +98,7 @@ gnu_vs_ours() {
     line=${line//"$c/$who"/'$W'}
     [ "$who" = gnu ] && g_all=$line || o_all=$line
   done
-  if [ "$g_all" = "$o_all" ]; then
-    pass "$name (same as GNU $tool)"
-  else
-    fail "$name: differs from GNU ($tool $*)"
-    printf '%s' "$g_all" >"$c/gnu.all"
-    printf '%s' "$o_all" >"$c/ours.all"
-    diff -u "$c/gnu.all" "$c/ours.all" | tail -n +3 | sed 's/^/    /' >&2
-  fi
+  report_vs_gnu "$name (same as GNU $tool)" "$name: differs from GNU ($tool $*)" "$g_all" "$o_all" "$c"
 }
 
 # gnu_vs_ours_each NAME SETUP CASE...: gnu_vs_ours for many command lines
@@ -142,14 +148,7 @@ gnu_vs_ours_each() {
     all[$who]="$line-- trees"$'\n'"${all[$who]}"
     all[$who]=${all[$who]//"$c/$who"/'$W'}
   done
-  if [ "${all[gnu]}" = "${all[ours]}" ]; then
-    pass "$name: $# cases (same as GNU)"
-  else
-    fail "$name: differs from GNU"
-    printf '%s' "${all[gnu]}" >"$c/gnu.all"
-    printf '%s' "${all[ours]}" >"$c/ours.all"
-    diff -u "$c/gnu.all" "$c/ours.all" | tail -n +3 | sed 's/^/    /' >&2
-  fi
+  report_vs_gnu "$name: $# cases (same as GNU)" "$name: differs from GNU" "${all[gnu]}" "${all[ours]}" "$c"
 }
 
 # ---- Active mode ----------------------------------------------------------

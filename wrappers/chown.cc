@@ -3,6 +3,8 @@
 #include <getopt.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "stage/chown_op.h"
 #include "stage/cli.h"
@@ -118,22 +120,17 @@ const struct option kChownLongOptions[] = {
     {nullptr, 0, nullptr, 0},
 };
 
-// chgrp has no --from.
-const struct option kChgrpLongOptions[] = {
-    {"recursive", no_argument, nullptr, 'R'},
-    {"changes", no_argument, nullptr, 'c'},
-    {"dereference", no_argument, nullptr, kDereference},
-    {"no-dereference", no_argument, nullptr, 'h'},
-    {"no-preserve-root", no_argument, nullptr, kNoPreserveRoot},
-    {"preserve-root", no_argument, nullptr, kPreserveRoot},
-    {"quiet", no_argument, nullptr, 'f'},
-    {"silent", no_argument, nullptr, 'f'},
-    {"reference", required_argument, nullptr, kReference},
-    {"verbose", no_argument, nullptr, 'v'},
-    {"help", no_argument, nullptr, kHelpOpt},
-    {"version", no_argument, nullptr, kVersionOpt},
-    {nullptr, 0, nullptr, 0},
-};
+// chgrp's table: chown's without --from (GNU's chgrp has none). Built on
+// first use, so the other drop-ins of this binary pay nothing at start-up.
+const struct option* chgrp_long_options() {
+  static const std::vector<struct option> table = [] {
+    std::vector<struct option> out;
+    for (const auto& o : kChownLongOptions)
+      if (o.name == nullptr || std::string_view(o.name) != "from") out.push_back(o);
+    return out;
+  }();
+  return table.data();
+}
 
 /// Whether names unknown to the target's databases are kept by name.
 bool lenient(stage::Session& session) { return session.active() && !session.config().strict; }
@@ -156,7 +153,7 @@ int run(int argc, char** argv, bool is_chgrp) {
   stage::WalkFollow follow = stage::WalkFollow::Physical;
 
   int c;
-  while ((c = getopt_long(argc, argv, "HLPRcfhv", is_chgrp ? kChgrpLongOptions : kChownLongOptions, nullptr)) !=
+  while ((c = getopt_long(argc, argv, "HLPRcfhv", is_chgrp ? chgrp_long_options() : kChownLongOptions, nullptr)) !=
          -1) {
     switch (c) {
       case 'H': follow = stage::WalkFollow::CommandLine; break;

@@ -73,7 +73,7 @@ void describe_change(const std::string& file, Status status, const std::optional
 
 /// Whether a recorded principal is the one asked for: by id when both have
 /// one, else by name.
-bool same_principal(const Principal& want, const Principal& have) {
+bool matches_by_id_then_name(const Principal& want, const Principal& have) {
   if (want.id && have.id) return *want.id == *have.id;
   return !want.name.empty() && want.name == have.name;
 }
@@ -177,8 +177,8 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
     bool do_chown = false;
     if (ok) {
       if (rec) {
-        do_chown = (!options.required_user || same_principal(*options.required_user, rec->owner)) &&
-                   (!options.required_group || same_principal(*options.required_group, rec->group));
+        do_chown = (!options.required_user || matches_by_id_then_name(*options.required_user, rec->owner)) &&
+                   (!options.required_group || matches_by_id_then_name(*options.required_group, rec->group));
       } else {
         do_chown = (!options.required_user || (options.required_user->id && *options.required_user->id == st.st_uid)) &&
                    (!options.required_group || (options.required_group->id && *options.required_group->id == st.st_gid));
@@ -223,8 +223,8 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
       if (have_stats && rec) {
         old_user = principal_label(rec->owner);
         old_group = principal_label(rec->group);
-        if (options.user) unchanged_user = same_principal(*options.user, rec->owner);
-        if (options.group) unchanged_group = same_principal(*options.group, rec->group);
+        if (options.user) unchanged_user = matches_by_id_then_name(*options.user, rec->owner);
+        if (options.group) unchanged_group = matches_by_id_then_name(*options.group, rec->group);
       } else if (have_stats) {
         old_user = name_or_number(session.users(), st.st_uid);
         old_group = name_or_number(session.groups(), st.st_gid);
