@@ -142,6 +142,14 @@ class SqliteStore final : public Store {
       db_ = nullptr;
       throw StoreError("'" + path + "' is not a stage database; left unchanged");
     }
+    if (access != Access::ReadOnly && sqlite3_db_readonly(db_, "main") == 1) {
+      // SQLite falls back to reading a file it may not write; a drop-in
+      // would only find out at its commit, after changing the stage.
+      int err = ::access(path.c_str(), W_OK) != 0 ? errno : EACCES;
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StoreError("cannot write database '" + path + "': " + std::strerror(err));
+    }
     // Only now, on a database known to be ours, settings that may write.
     // Keep the -wal and -shm files when the last connection closes: no unlink
     // and re-create per drop-in call, and a sandboxed build (which may write
