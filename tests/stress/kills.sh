@@ -38,7 +38,7 @@ for ((k = 0; k < KILLS; k++)); do
   problems=
   db_ok "$DB" || problems+=" integrity"
   m=$(records_missing "$S" "$DB"); [ -z "$m" ] || problems+=" record-of-missing:$m"
-  tmp=$(temporaries "$S" "$T"); [ -z "$tmp" ] || problems+=" temporary:$tmp"
+  tmp=$(temporaries "$S" "$T"); [ -z "$tmp" ] || { problems+=" temporary:$tmp"; rm -f $tmp; }  # reported once
   case $kind in
     0) sum=$(cksum <"$S/usr/share/big"); [ "$sum" = "$old_sum" ] || [ "$sum" = "$new_sum" ] || problems+=" big-is-partial"
        [ "$sum" = "$new_sum" ] && "$D/install" -m 644 src/old "$S/usr/share/big" ;;  # back to old for the next kill
