@@ -335,16 +335,12 @@ std::vector<InfoRecord> Session::info_records() {
 Principal Session::default_owner() { return resolve_principal(users_, config_.owner); }
 Principal Session::default_group() { return resolve_principal(groups_, config_.group); }
 
-std::optional<Principal> Session::owner(std::string_view spec) {
-  Principal p = resolve_principal(users_, spec);
-  if (!p.id && (config_.strict || !config_.active)) return std::nullopt;
-  return p;
+IdSpec Session::owner(std::string_view spec) {
+  return parse_install_id(users_, spec, config_.active && !config_.strict);
 }
 
-std::optional<Principal> Session::group(std::string_view spec) {
-  Principal p = resolve_principal(groups_, spec);
-  if (!p.id && (config_.strict || !config_.active)) return std::nullopt;
-  return p;
+IdSpec Session::group(std::string_view spec) {
+  return parse_install_id(groups_, spec, config_.active && !config_.strict);
 }
 
 void Session::trace(std::string_view line) {
