@@ -210,12 +210,12 @@ int install_main(int argc, char** argv) {
 
   if (owner_text) {
     stage::IdSpec owner = session.owner(owner_text);
-    if (!owner.valid) stage::diag::fatal("invalid user " + quote(owner_text));
+    if (!owner.valid) stage::diag::fatal("invalid user " + stage::diag::quote_arg(owner_text));
     options.owner = owner.principal;
   }
   if (group_text) {
     stage::IdSpec group = session.group(group_text);
-    if (!group.valid) stage::diag::fatal("invalid group " + quote(group_text));
+    if (!group.valid) stage::diag::fatal("invalid group " + stage::diag::quote_arg(group_text));
     options.group = group.principal;
   }
 
