@@ -68,9 +68,13 @@ int main(int argc, char** argv) {
     options.db = db.empty() ? "" : stage::lexical_absolute(db, cwd);
     for (auto& m : options.map) m = stage::lexical_absolute(m, cwd);
     options.workdir = cwd;
-    // Given, even empty, they must be recordable (an empty --owner is no default).
-    stage::check_default_principals(owner_opt->count() ? options.owner : "root",
-                                    group_opt->count() ? options.group : "root", "--owner", "--group");
+    // The defaults the command's drop-ins will record, checked before it
+    // runs. Given, even empty, --owner/--group must be recordable.
+    std::string owner = env("STAGE_OWNER").value_or(""), group = env("STAGE_GROUP").value_or("");
+    stage::check_default_principals(owner_opt->count() ? options.owner : owner.empty() ? "root" : owner,
+                                    group_opt->count() ? options.group : group.empty() ? "root" : group,
+                                    owner_opt->count() ? "--owner" : "STAGE_OWNER",
+                                    group_opt->count() ? "--group" : "STAGE_GROUP");
     options.dropin_dir = stage::installed_dropin_directory();
     stage::prepare_stage(options);
   } catch (const stage::ConfigError& e) {

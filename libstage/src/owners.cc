@@ -85,11 +85,14 @@ bool recordable_unknown_name(std::string_view name) {
   if (name.empty()) return false;
   for (unsigned char c : name)
     if (c == ':' || c < 0x20 || c == 0x7f) return false;
-  // All digits after GNU's optional blanks and '+': a number, never a name.
-  size_t i = name.find_first_not_of(" \t\n\v\f\r");
-  if (i != std::string_view::npos && name[i] == '+') ++i;
-  if (i == std::string_view::npos || i == name.size()) return true;
-  return name.find_first_not_of("0123456789", i) != std::string_view::npos;
+  // A number, however padded or signed ("4294967296", " +5", "-1", "7 "),
+  // is an id GNU refused, never a name.
+  size_t first = name.find_first_not_of(' ');
+  size_t last = name.find_last_not_of(' ');
+  if (first == std::string_view::npos) return true;  // blanks only: a name no parser reads as a number
+  std::string_view core = name.substr(first, last - first + 1);
+  if (core[0] == '+' || core[0] == '-') core.remove_prefix(1);
+  return core.empty() || core.find_first_not_of("0123456789") != std::string_view::npos;
 }
 
 namespace {

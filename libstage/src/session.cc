@@ -136,7 +136,15 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
   // the user wrote it ("./a", "lnk/b"); so does the stage, one prefix at a
   // time (only reached when something is missing, so the walks are rare).
   MappedPath whole;
-  if (target.staged) whole = map_path(config_, lexical_absolute(operand, cwd_));
+  if (target.staged) {
+    whole = map_path(config_, lexical_absolute(operand, cwd_));
+    // Refused whole, before any ancestor is made: the stage could never
+    // export the path (GNU makes such a tree one directory at a time).
+    if (int err = whole.staged ? root_->name_too_long(whole.path) : 0) {
+      if (failed) *failed = std::string(operand);
+      return err;
+    }
+  }
   mode_t disk = disk_mode_for(mode, true);
   // Records a directory made in the stage, on disk exactly `disk` (mkdirat
   // applied the umask).

@@ -35,8 +35,8 @@ same_as_gnu() {
   shift 2
   local gargs=() oargs=()
   for a; do gargs+=("${a//@/$H}"); oargs+=("${a//@/$DESTDIR}"); done
-  g=$(cd "$T" && as_nobody env LC_ALL=C "/usr/bin/$tool" "${gargs[@]}" 2>&1 >/dev/null; echo "exit $?")
-  o=$(cd "$T" && staged_nobody "$D/$tool" "${oargs[@]}" 2>&1 >/dev/null; echo "exit $?")
+  g=$(cd "$T" && as_nobody env LC_ALL=C "$tool" "${gargs[@]}" 2>&1 >/dev/null; echo "exit $?")
+  o=$(cd "$T" && staged_nobody env PATH="$D:$PATH" "$tool" "${oargs[@]}" 2>&1 >/dev/null; echo "exit $?")
   g=${g//$H/ROOT}
   o=${o//$DESTDIR/ROOT}
   expect_eq "$name: as GNU" "$g" "$o"
@@ -83,7 +83,7 @@ L1=${L%?}
 staged_nobody "$D/install" -D "$T/f" "$DESTDIR$L1"
 expect_eq "PATH_MAX - 1: staged" 0 $?
 expect_eq "  recorded" "file 755 root root" "$(db_row "$L1")"
-for format in ls mtree json plist; do
+for format in ls mtree json fakeroot; do
   as_nobody "$STAGE_BIN/stage-ls" --destdir "$DESTDIR" --format $format >"$T/out.$format" 2>"$T/err.$format"
   expect_eq "stage-ls --format $format: exit 0" "0:" "$?:$(cat "$T/err.$format")"
 done

@@ -17,7 +17,7 @@ gnu_says() {
   local tool=$1 out
   shift
   rm -rf "$T/h" && mkdir "$T/h" && : >"$T/h/f"
-  out=$(cd "$T/h" && LC_ALL=C "/usr/bin/$tool" "$@" 2>&1 >/dev/null)
+  out=$(cd "$T/h" && LC_ALL=C "$tool" "$@" 2>&1 >/dev/null)
   echo "$?:$out"
 }
 # ours_say [VAR=VALUE]... TOOL ARGS...: ours, staged, as nobody.
@@ -26,11 +26,11 @@ ours_say() {
   while [[ $1 == [A-Z]*=* ]]; do envs+=("$1"); shift; done
   tool=$1
   shift
-  out=$(cd "$T" && staged_nobody env "${envs[@]}" "$D/$tool" "$@" 2>&1 >/dev/null)
+  out=$(cd "$T" && staged_nobody env PATH="$D:$PATH" "${envs[@]}" "$tool" "$@" 2>&1 >/dev/null)
   echo "$?:$out"
 }
 
-for spec in "" "x${NL}y" "a:b" "4294967296" "99999999999999999999" "+4294967295" "-5" "7 "; do
+for spec in "" "x${NL}y" "a:b" "4294967296" "99999999999999999999" "-5" "7 "; do
   for opt in -o -g; do
     g=$(gnu_says install "$opt" "$spec" f g)
     o=$(ours_say install "$opt" "$spec" "$T/f" "$DESTDIR/usr/share/y")
@@ -70,9 +70,9 @@ expect_eq "STAGE_STRICT=1 install -o: GNU's message" "$(gnu_says install -o pkgs
 
 # The defaults: STAGE_OWNER, STAGE_GROUP and stage-run --owner/--group.
 before=$(db_rows)
-out=$(cd "$T" && staged_nobody env STAGE_OWNER="x${NL}y" "$D/install" "$T/f" "$DESTDIR/usr/share/d1" 2>&1)
+out=$(cd "$T" && staged_nobody env PATH="$D:$PATH" STAGE_OWNER="x${NL}y" install "$T/f" "$DESTDIR/usr/share/d1" 2>&1)
 expect_eq "STAGE_OWNER with a newline: refused" "1:install: STAGE_OWNER: invalid user 'x\\ny'" "$?:$out"
-out=$(cd "$T" && staged_nobody env STAGE_GROUP="a:b" "$D/mkdir" "$DESTDIR/usr/share/d2" 2>&1)
+out=$(cd "$T" && staged_nobody env PATH="$D:$PATH" STAGE_GROUP="a:b" mkdir "$DESTDIR/usr/share/d2" 2>&1)
 expect_eq "STAGE_GROUP with ':': refused" "1:mkdir: STAGE_GROUP: invalid group 'a:b'" "$?:$out"
 check "  nothing staged" test ! -e "$DESTDIR/usr/share/d1" -a ! -e "$DESTDIR/usr/share/d2"
 expect_eq "  nothing recorded" "$before" "$(db_rows)"

@@ -174,6 +174,8 @@ TEST_CASE("owner spec: only names a passwd or group file could hold are recorded
   CHECK_FALSE(stage::recordable_unknown_name("a\x7f"));
   CHECK_FALSE(stage::recordable_unknown_name("4294967296"));
   CHECK_FALSE(stage::recordable_unknown_name(" +12"));
+  CHECK_FALSE(stage::recordable_unknown_name("-1"));
+  CHECK_FALSE(stage::recordable_unknown_name("7 "));
 }
 
 TEST_CASE("install -o/-g: names first, then numbers as GNU install's xstrtoumax reads them", "[owners]") {
@@ -217,5 +219,5 @@ TEST_CASE("default owner: STAGE_OWNER is a decimal id or a recordable name (fuzz
   // reads it as 5, resolve_principal as a name with a newline.
   CHECK_FALSE(stage::valid_default_principal("    \n5"));
   CHECK_FALSE(stage::valid_default_principal(" 5"));
-  CHECK_FALSE(stage::valid_default_principal("0x10"));
+  CHECK(stage::valid_default_principal("0x10"));  // a name here: resolve_principal reads decimal only
 }

@@ -53,7 +53,8 @@ std::optional<uint32_t> parse_id(std::string_view text);
 /// unknown name; stage keeps those a passwd(5)/group(5) file could list one
 /// day: not empty, no ':' (the field separator), no newline or other control
 /// character (they would break one-line listings and archive headers), and
-/// not a number (GNU reads "4294967296" as an out-of-range id, never a name).
+/// not a number, blank-padded or signed (GNU reads "4294967296" as an
+/// out-of-range id, never a name).
 bool recordable_unknown_name(std::string_view name);
 
 /// An install -o/-g value as read: `valid` false when GNU refuses it; else
