@@ -56,6 +56,11 @@ void read_target_env(Config& config, const EnvLookup& env = process_env());
 void check_default_principals(const std::string& owner, const std::string& group, std::string_view owner_source,
                               std::string_view group_source);
 
+/// True when the database file `db` lies inside the staging root `destdir`,
+/// comparing real locations (symlinks followed; a database not yet made is
+/// placed by its real parent directory): one install there would overwrite it.
+bool db_inside_stage(const std::string& db, const std::string& destdir);
+
 /// The default database path for a staging root: "$DESTDIR.stagedb".
 std::string default_db_path(const std::string& destdir);
 
