@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <deque>
 #include <system_error>
 #include <vector>
@@ -93,6 +94,13 @@ StageRoot::WalkResult StageRoot::walk(std::string_view logical, bool follow_last
   std::vector<std::string> parts = path_components(logical);
   r.dir = root_;
   if (parts.empty()) return r;
+  // The kernel refuses such a path given whole (GNU: "File name too long");
+  // the walk below would not, and every export of the stage would then fail.
+  if (int err = name_too_long(logical)) {
+    r.error = err;
+    r.failed_at = std::string(logical);
+    return r;
+  }
 
   // Fast path: the directory in one call, when no symlink is crossed.
   if (!portable_only_ && !g_openat2_missing) {
@@ -236,6 +244,8 @@ Place StageRoot::locate(std::string_view logical, bool follow_last) const {
   p.dirfd = w.dir->get();
   p.name = w.leaf;
   p.logical = w.error ? std::string(logical) : join_logical(w.canon, w.leaf);
+  // Symlinks in the stage may lengthen the path records are keyed by.
+  if (!p.error) p.error = name_too_long(p.logical);
   return p;
 }
 
@@ -252,6 +262,13 @@ int StageRoot::make_dirs(std::string_view logical, bool include_last, mode_t dis
   if (w.error == EEXIST && !include_last) w.error = ENOTDIR;
   if (w.error && failed_at) *failed_at = w.failed_at;
   return w.error;
+}
+
+int StageRoot::name_too_long(std::string_view logical) const {
+  if (destdir_.size() + logical.size() >= PATH_MAX) return ENAMETOOLONG;
+  for (const auto& c : path_components(logical))
+    if (c.size() > NAME_MAX) return ENAMETOOLONG;
+  return 0;
 }
 
 std::string StageRoot::real_path(const Place& place) const {

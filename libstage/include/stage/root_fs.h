@@ -63,6 +63,10 @@ class StageRoot {
   int make_dirs(std::string_view logical, bool include_last, mode_t disk_mode,
                 const std::function<void(const std::string&)>& created, std::string* failed_at = nullptr) const;
 
+  /// ENAMETOOLONG when the staged path, DESTDIR + `logical`, reaches PATH_MAX
+  /// or a component exceeds NAME_MAX (what the kernel refuses in one path),
+  /// else 0. locate() and make_dirs() refuse such paths.
+  int name_too_long(std::string_view logical) const;
   /// The real path on disk of a staged place (for external programs like strip).
   std::string real_path(const Place& place) const;
 
