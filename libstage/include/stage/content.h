@@ -13,9 +13,10 @@
 namespace stage {
 
 /// Opens a staged regular file for reading by logical path, relative to the
-/// stage root `root_fd`, following no symlink on the way (openat2
-/// RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS where the kernel has it). Returns the
-/// descriptor, or -1 with errno set.
+/// stage root `root_fd`, confined to it as every staged open is
+/// (open_in_root(): no symlink at all through openat2; where openat2 is
+/// missing or refused, symlinks on the way resolve inside the root, a final
+/// one is not followed). Returns the descriptor, or -1 with errno set.
 int open_staged_file(int root_fd, const std::string& logical);
 
 /// The hex SHA-256 of everything readable from `fd` (from its current offset).

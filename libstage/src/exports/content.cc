@@ -2,9 +2,7 @@
 #include "stage/content.h"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <openssl/evp.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,14 +44,7 @@ std::string finish_hex(EVP_MD_CTX* ctx) {
 }  // namespace
 
 int open_staged_file(int root_fd, const std::string& logical) {
-  std::string rel = logical.size() > 1 ? logical.substr(1) : ".";
-  struct open_how how = {};
-  how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-  int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
-  if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return fd;
-  // Kernels before 5.6 (or seccomp filters that refuse openat2).
-  return ::openat(root_fd, rel.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  return open_in_root(root_fd, logical, O_RDONLY | O_NOCTTY);
 }
 
 std::string sha256_of_fd(int fd) {

@@ -5,6 +5,7 @@
 
 #include "stage/mtree_export.h"
 #include "stage/session.h"
+#include "stage/vis.h"
 
 namespace stage {
 
@@ -37,17 +38,8 @@ std::string json_string(std::string_view s) {
       ++i;
       continue;
     }
-    // A well-formed UTF-8 sequence (no overlongs, no surrogates, <= U+10FFFF)?
-    size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-    bool ok = len != 0 && c <= 0xf4 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    if (ok && len >= 3) {
-      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      if (c == 0xe0 && c1 < 0xa0) ok = false;           // overlong
-      if (c == 0xed && c1 >= 0xa0) ok = false;          // surrogates
-      if (c == 0xf0 && c1 < 0x90) ok = false;           // overlong
-      if (c == 0xf4 && c1 >= 0x90) ok = false;          // > U+10FFFF
-    }
+    size_t len = utf8_sequence_length(s, i);
+    bool ok = len != 0;
     if (!ok) {
       escape_byte(c);
       ++i;
@@ -68,10 +60,11 @@ std::string opt_number(const std::optional<uint64_t>& v) { return v ? std::to_st
 std::string opt_number(const std::optional<uint32_t>& v) { return v ? std::to_string(*v) : "null"; }
 
 std::string object(const Entry& e, ExportContext& ctx, const char* status, const std::string& recorded_path,
-                   const std::optional<uint64_t>& size, const std::optional<DiskIdentity>& disk) {
+                   const std::optional<uint64_t>& size, const std::optional<DiskIdentity>& disk,
+                   bool socket = false) {
   std::string o = "{\"path\":" + json_string(e.path);
   o += ",\"status\":\"" + std::string(status) + "\"";
-  o += ",\"type\":\"" + std::string(entry_type_name(e.type)) + "\"";
+  o += ",\"type\":\"" + std::string(socket ? "socket" : entry_type_name(e.type)) + "\"";
   o += ",\"mode\":\"" + mtree_mode(e.mode & 07777) + "\"";
   o += ",\"uname\":" + opt_string(user_name(ctx, e.owner));
   o += ",\"uid\":" + opt_number(known_user_id(ctx, e.owner));
@@ -104,7 +97,7 @@ std::string format_json(const std::vector<ListedEntry>& entries, ExportContext& 
     const char* status = le.untracked ? "untracked" : le.renamed ? "renamed" : "tracked";
     std::optional<uint64_t> size;
     if (is_regular(le)) size = le.entry.size.value_or(static_cast<uint64_t>(le.disk.st_size));
-    out += object(le.entry, ctx, status, le.recorded_path, size, disk_identity(le.disk));
+    out += object(le.entry, ctx, status, le.recorded_path, size, disk_identity(le.disk), S_ISSOCK(le.disk.st_mode));
   }
   return out;
 }

@@ -65,4 +65,29 @@ std::string mtree_unvis(std::string_view text) {
   return out;
 }
 
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  bool ok = len != 0 && c <= 0xf4 && i + len <= s.size();
+  for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+  if (ok && len >= 3) {
+    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c == 0xe0 && c1 < 0xa0) ok = false;  // overlong
+    if (c == 0xed && c1 >= 0xa0) ok = false;  // surrogates
+    if (c == 0xf0 && c1 < 0x90) ok = false;  // overlong
+    if (c == 0xf4 && c1 >= 0x90) ok = false;  // > U+10FFFF
+  }
+  return ok ? len : 0;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t len = utf8_sequence_length(s, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
 }  // namespace stage
