@@ -5,6 +5,7 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -17,7 +18,6 @@
 
 #include "stage/pacman_export.h"
 #include "stage/path_map.h"
-#include "stage/vis.h"
 
 namespace stage {
 namespace {
@@ -87,24 +87,36 @@ void check(struct archive* a, int rc, const std::string& what) {
   }
 }
 
-// Names go in as UTF-8 when they are UTF-8, so that the pax writer needs no
-// conversion from the (C) locale and writes `hdrcharset=BINARY` only for
-// names that are not UTF-8 (GNU tar warns about every such entry).
-void set_path(struct archive_entry* ae, const std::string& name) {
-  if (!valid_utf8(name) || !archive_entry_update_pathname_utf8(ae, name.c_str())) archive_entry_copy_pathname(ae, name.c_str());
-}
-void set_symlink(struct archive_entry* ae, const std::string& target) {
-  if (!valid_utf8(target) || !archive_entry_update_symlink_utf8(ae, target.c_str())) archive_entry_copy_symlink(ae, target.c_str());
-}
-void set_hardlink(struct archive_entry* ae, const std::string& target) {
-  if (!valid_utf8(target) || !archive_entry_update_hardlink_utf8(ae, target.c_str())) archive_entry_copy_hardlink(ae, target.c_str());
-}
+void set_path(struct archive_entry* ae, const std::string& name) { archive_entry_copy_pathname(ae, name.c_str()); }
+void set_symlink(struct archive_entry* ae, const std::string& target) { archive_entry_copy_symlink(ae, target.c_str()); }
+void set_hardlink(struct archive_entry* ae, const std::string& target) { archive_entry_copy_hardlink(ae, target.c_str()); }
 void set_names(struct archive_entry* ae, const std::string& uname, const std::string& gname) {
-  if (!uname.empty() && (!valid_utf8(uname) || !archive_entry_update_uname_utf8(ae, uname.c_str())))
-    archive_entry_copy_uname(ae, uname.c_str());
-  if (!gname.empty() && (!valid_utf8(gname) || !archive_entry_update_gname_utf8(ae, gname.c_str())))
-    archive_entry_copy_gname(ae, gname.c_str());
+  if (!uname.empty()) archive_entry_copy_uname(ae, uname.c_str());
+  if (!gname.empty()) archive_entry_copy_gname(ae, gname.c_str());
 }
+
+// The pax writer converts names from the locale's character set to UTF-8
+// and writes `hdrcharset=BINARY` where that fails: in the C locale, for
+// every non-ASCII name, and GNU tar warns about each. Names on disk are
+// bytes, mostly UTF-8: read as UTF-8 (this thread only, while packing),
+// only names that are not UTF-8 get hdrcharset=BINARY.
+class Utf8Names {
+ public:
+  Utf8Names() {
+    utf8_ = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    if (utf8_) old_ = ::uselocale(utf8_);
+  }
+  ~Utf8Names() {
+    if (!utf8_) return;
+    ::uselocale(old_);
+    ::freelocale(utf8_);
+  }
+  Utf8Names(const Utf8Names&) = delete;
+  Utf8Names& operator=(const Utf8Names&) = delete;
+
+ private:
+  locale_t utf8_{}, old_{};
+};
 
 // A new pax-restricted tar writer with `compression`.
 ArchivePtr new_tar(Compression compression) {
@@ -514,6 +526,7 @@ PackResult write_pack(const std::vector<ListedEntry>& all, ExportContext& ctx, c
   }
 
   PackResult result;
+  Utf8Names utf8_names;
   TempOutput out(options.output);
   switch (*kind) {
     case PackKind::Tar: {
