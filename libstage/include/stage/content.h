@@ -26,6 +26,13 @@ std::string sha256_of_fd(int fd);
 /// The hex SHA-256 of a byte string.
 std::string sha256_of(std::string_view bytes);
 
+/// The hex MD5 of `bytes` (dpkg's md5sums and pacman's md5digest want it).
+std::string md5_of(std::string_view bytes);
+
+/// The hex MD5 of everything readable from `fd`. Throws std::system_error
+/// on a read error.
+std::string md5_of_fd(int fd);
+
 /// True when the entry's recorded digest still describes the file on disk:
 /// a digest is recorded, and device, inode, size, mtime and ctime are those
 /// recorded with it.

@@ -17,12 +17,16 @@ struct PacmanMtreeOptions {
   std::optional<int64_t> clamp_mtime;  ///< SOURCE_DATE_EPOCH: newer times become it
   std::string_view pkginfo;            ///< a package's .PKGINFO: listed first when not empty
   int64_t pkginfo_mtime = 0;           ///< its time
+  /// MD5 digests (hex) parallel to the entries ("" where none): makepkg
+  /// writes `md5digest=` and `pacman -Qkk` checks it. stage-pack reads the
+  /// files for them; stage-ls does not (SPEC "Speed budget").
+  const std::vector<std::string>* md5 = nullptr;
 };
 
 /// makepkg's .MTREE (bsdtar's mtree writer with `!all,use-set,type,uid,gid,
-/// mode,time,size,sha256,link`): "#mtree", "/set type=file uid=0 gid=0
+/// mode,time,size,md5,sha256,link`): "#mtree", "/set type=file uid=0 gid=0
 /// mode=644", then one line per entry, "./usr/bin/foo time=T.0 mode=755
-/// size=N sha256digest=HEX", with the keywords that differ from the /set
+/// size=N [md5digest=HEX] sha256digest=HEX", with the keywords that differ from the /set
 /// line (`type=dir`, `type=link link=...`, `uid=`, `gid=`). Ids are
 /// numeric: the target's, else placeholders (prepare_ids(), IdUse::Numeric);
 /// times are the files' own, clamped. Hard links are files; sockets are

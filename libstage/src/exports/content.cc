@@ -20,12 +20,16 @@ struct MdCtxFree {
 };
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
-MdCtx new_sha256() {
+MdCtx new_digest(const EVP_MD* md, const char* name) {
   MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-    throw std::system_error(ENOMEM, std::generic_category(), "SHA-256");
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1)
+    throw std::system_error(ENOMEM, std::generic_category(), name);
   return ctx;
 }
+
+MdCtx new_sha256() { return new_digest(EVP_sha256(), "SHA-256"); }
+
+std::string digest_of_fd(MdCtx ctx, int fd);
 
 std::string finish_hex(EVP_MD_CTX* ctx) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -47,8 +51,19 @@ int open_staged_file(int root_fd, const std::string& logical) {
   return open_in_root(root_fd, logical, O_RDONLY | O_NOCTTY);
 }
 
-std::string sha256_of_fd(int fd) {
-  MdCtx ctx = new_sha256();
+std::string sha256_of_fd(int fd) { return digest_of_fd(new_sha256(), fd); }
+
+std::string md5_of_fd(int fd) { return digest_of_fd(new_digest(EVP_md5(), "MD5"), fd); }
+
+std::string md5_of(std::string_view bytes) {
+  MdCtx ctx = new_digest(EVP_md5(), "MD5");
+  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+  return finish_hex(ctx.get());
+}
+
+namespace {
+
+std::string digest_of_fd(MdCtx ctx, int fd) {
   std::vector<char> buf(1 << 17);
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
@@ -61,6 +76,8 @@ std::string sha256_of_fd(int fd) {
   }
   return finish_hex(ctx.get());
 }
+
+}  // namespace
 
 std::string sha256_of(std::string_view bytes) {
   MdCtx ctx = new_sha256();

@@ -118,10 +118,13 @@ class Utf8Names {
   locale_t utf8_{}, old_{};
 };
 
-// A new pax-restricted tar writer with `compression`.
-ArchivePtr new_tar(Compression compression) {
+// A new tar writer with `compression`: pax-restricted, or GNU's format
+// (`gnu`) for dpkg, which refuses pax extended headers ("unsupported PAX
+// tar header type 'x'") and reads GNU's long names, as dpkg-deb writes them.
+ArchivePtr new_tar(Compression compression, bool gnu = false) {
   ArchivePtr a(archive_write_new());
-  check(a.get(), archive_write_set_format_pax_restricted(a.get()), "tar format");
+  check(a.get(), gnu ? archive_write_set_format_gnutar(a.get()) : archive_write_set_format_pax_restricted(a.get()),
+        "tar format");
   switch (compression) {
     case Compression::None: break;
     case Compression::Gzip:
@@ -390,7 +393,7 @@ void write_deb(const std::vector<Chosen>& chosen, ExportContext& ctx, const Pack
   UniqueFd data = temp_file_in(options.output);
   std::string md5sums;
   {
-    ArchivePtr a = new_tar(Compression::Xz);
+    ArchivePtr a = new_tar(Compression::Xz, /*gnu=*/true);
     check(a.get(), archive_write_open_fd(a.get(), data.get()), "cannot write archive");
     // The root, as dpkg-deb writes it.
     EntryPtr root(archive_entry_new());
@@ -407,7 +410,7 @@ void write_deb(const std::vector<Chosen>& chosen, ExportContext& ctx, const Pack
   }
   std::string control_tar;
   {
-    ArchivePtr a = new_tar(Compression::Xz);
+    ArchivePtr a = new_tar(Compression::Xz, /*gnu=*/true);
     open_string(a.get(), &control_tar);
     EntryPtr root(archive_entry_new());
     archive_entry_copy_pathname(root.get(), "./");
@@ -445,7 +448,27 @@ void write_pacman(const std::vector<Chosen>& chosen, ExportContext& ctx, const P
     listed.push_back(*c.le);
     listed.back().entry.path = "/" + (c.name.back() == '/' ? c.name.substr(0, c.name.size() - 1) : c.name);
   }
+  // md5digest: pacman -Qkk checks it; one read of each inode before packing.
+  std::vector<std::string> md5(chosen.size());
+  std::map<std::pair<uint64_t, uint64_t>, std::string> by_inode;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const ListedEntry& le = *chosen[i].le;
+    if (!S_ISREG(le.disk.st_mode)) continue;
+    auto [it, is_first] = by_inode.try_emplace({le.disk.st_dev, le.disk.st_ino});
+    if (is_first) {
+      int fd = open_staged_file(ctx.root.get(), le.entry.path);
+      if (fd < 0) throw PackError("cannot read '" + le.entry.path + "': " + std::strerror(errno));
+      UniqueFd owned(fd);
+      try {
+        it->second = md5_of_fd(fd);
+      } catch (const std::system_error& e) {
+        throw PackError("cannot read '" + le.entry.path + "': " + e.code().message());
+      }
+    }
+    md5[i] = it->second;
+  }
   PacmanMtreeOptions mopts;
+  mopts.md5 = &md5;
   mopts.clamp_mtime = options.clamp_mtime;
   mopts.pkginfo = pkginfo;
   mopts.pkginfo_mtime = date;

@@ -39,10 +39,13 @@ std::string format_pacman_mtree(const std::vector<ListedEntry>& entries, ExportC
   if (!options.pkginfo.empty()) {
     out += "./.PKGINFO";
     time_keyword(out, options.pkginfo_mtime);
-    out += " size=" + std::to_string(options.pkginfo.size()) + " sha256digest=" + sha256_of(options.pkginfo) + "\n";
+    out += " size=" + std::to_string(options.pkginfo.size());
+    if (options.md5) out += " md5digest=" + md5_of(options.pkginfo);
+    out += " sha256digest=" + sha256_of(options.pkginfo) + "\n";
   }
   char mode[16];
-  for (const auto& le : entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const ListedEntry& le = entries[i];
     const Entry& e = le.entry;
     mode_t fmt = le.disk.st_mode & S_IFMT;
     if (fmt == S_IFSOCK) continue;
@@ -68,6 +71,7 @@ std::string format_pacman_mtree(const std::vector<ListedEntry>& entries, ExportC
     if (gid != 0) line += " gid=" + std::to_string(gid);
     if (fmt == S_IFREG) {
       line += " size=" + std::to_string(e.size.value_or(static_cast<uint64_t>(le.disk.st_size)));
+      if (options.md5 && !(*options.md5)[i].empty()) line += " md5digest=" + (*options.md5)[i];
       if (!e.sha256.empty()) line += " sha256digest=" + e.sha256;
     } else if (fmt == S_IFLNK) {
       line += " link=" + pacman_vis(e.target);
