@@ -26,6 +26,23 @@ std::string sha256_of_fd(int fd);
 /// The hex SHA-256 of a byte string.
 std::string sha256_of(std::string_view bytes);
 
+/// A digest computed over data as it is read for another purpose (stage-pack
+/// hashes a file's content for a .deb's md5sums while archiving it).
+class StreamDigest {
+ public:
+  enum class Kind { Md5, Sha256 };
+  explicit StreamDigest(Kind kind);
+  ~StreamDigest();
+  StreamDigest(const StreamDigest&) = delete;
+  StreamDigest& operator=(const StreamDigest&) = delete;
+  void update(const void* data, size_t n);
+  /// The hex digest of everything given to update(); call once.
+  std::string finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX, kept out of this header
+};
+
 /// The hex MD5 of `bytes` (dpkg's md5sums and pacman's md5digest want it).
 std::string md5_of(std::string_view bytes);
 

@@ -15,6 +15,10 @@ namespace stage {
 /// not depend on the locale (bytes >= 0x80 are always escaped).
 std::string mtree_vis(std::string_view text);
 
+/// Appends mtree_vis(text) to `out`; with `escape_equals`, '=' too (as
+/// libarchive's mtree writer does: makepkg's .MTREE).
+void mtree_vis_append(std::string& out, std::string_view text, bool escape_equals = false);
+
 /// Decodes the backslash escapes mtree readers accept (\ooo octal, and
 /// \\, \a \b \f \n \r \s \t \v); other text stays. The inverse of mtree_vis().
 std::string mtree_unvis(std::string_view text);

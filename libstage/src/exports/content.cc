@@ -55,6 +55,15 @@ std::string sha256_of_fd(int fd) { return digest_of_fd(new_sha256(), fd); }
 
 std::string md5_of_fd(int fd) { return digest_of_fd(new_digest(EVP_md5(), "MD5"), fd); }
 
+StreamDigest::StreamDigest(Kind kind)
+    : ctx_(new_digest(kind == Kind::Md5 ? EVP_md5() : EVP_sha256(), kind == Kind::Md5 ? "MD5" : "SHA-256").release()) {}
+
+StreamDigest::~StreamDigest() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void StreamDigest::update(const void* data, size_t n) { EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, n); }
+
+std::string StreamDigest::finish() { return finish_hex(static_cast<EVP_MD_CTX*>(ctx_)); }
+
 std::string md5_of(std::string_view bytes) {
   MdCtx ctx = new_digest(EVP_md5(), "MD5");
   EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());

@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <locale.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <memory>
 #include <system_error>
 
+#include "stage/content.h"
 #include "stage/pacman_export.h"
 #include "stage/path_map.h"
 
@@ -170,20 +170,6 @@ void add_memory_file(struct archive* a, const std::string& name, std::string_vie
   if (!bytes.empty() && archive_write_data(a, bytes.data(), bytes.size()) < 0) check(a, ARCHIVE_FATAL, "'" + name + "'");
 }
 
-struct Md5Free {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-
-std::string hex(const unsigned char* md, unsigned len) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += digits[md[i] >> 4];
-    out += digits[md[i] & 0xf];
-  }
-  return out;
-}
-
 struct Chosen {
   const ListedEntry* le;
   std::string name;  // in the archive
@@ -254,11 +240,8 @@ void write_entries(struct archive* a, const std::vector<Chosen>& chosen, ExportC
     }
     check(a, archive_write_header(a, ae.get()), "'" + e.path + "'");
     if (fd >= 0) {
-      std::unique_ptr<EVP_MD_CTX, Md5Free> md5;
-      if (md5sums) {
-        md5.reset(EVP_MD_CTX_new());
-        if (!md5 || EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr) != 1) throw PackError("MD5 unavailable");
-      }
+      std::optional<StreamDigest> md5;
+      if (md5sums) md5.emplace(StreamDigest::Kind::Md5);
       int64_t left = archive_entry_size(ae.get());
       while (left > 0) {
         ssize_t n = ::read(fd, buf.data(), static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(buf.size()))));
@@ -266,14 +249,11 @@ void write_entries(struct archive* a, const std::vector<Chosen>& chosen, ExportC
         if (n < 0) throw PackError("cannot read '" + e.path + "': " + std::strerror(errno));
         if (n == 0) break;  // shrank meanwhile: libarchive pads the entry
         if (archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0) check(a, ARCHIVE_FATAL, "'" + e.path + "'");
-        if (md5) EVP_DigestUpdate(md5.get(), buf.data(), static_cast<size_t>(n));
+        if (md5) md5->update(buf.data(), static_cast<size_t>(n));
         left -= n;
       }
       if (md5) {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned len = 0;
-        EVP_DigestFinal_ex(md5.get(), md, &len);
-        *md5_slot = hex(md, len);
+        *md5_slot = md5->finish();
         *md5sums += *md5_slot + "  " + (name.rfind("./", 0) == 0 ? name.substr(2) : name) + "\n";
       }
     }

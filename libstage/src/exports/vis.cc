@@ -18,11 +18,9 @@ bool needs_escape(unsigned char c) {
 
 }  // namespace
 
-std::string mtree_vis(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+void mtree_vis_append(std::string& out, std::string_view text, bool escape_equals) {
   for (unsigned char c : text) {
-    if (!needs_escape(c)) {
+    if (!needs_escape(c) && !(escape_equals && c == '=')) {
       out += static_cast<char>(c);
       continue;
     }
@@ -31,6 +29,12 @@ std::string mtree_vis(std::string_view text) {
     out += static_cast<char>('0' + ((c >> 3) & 07));
     out += static_cast<char>('0' + (c & 07));
   }
+}
+
+std::string mtree_vis(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  mtree_vis_append(out, text, false);
   return out;
 }
 
