@@ -156,11 +156,18 @@ class SqliteStore final : public Store {
     // the database's files but not create or delete them) keeps working.
     int persist = 1;
     sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    exec("PRAGMA synchronous=OFF");
-    // Drop-ins run one after another, each the only connection: each opener
-    // rebuilds the WAL index by reading every frame. The last connection to
-    // close checkpoints; truncating the WAL then keeps that rebuild short.
-    exec("PRAGMA journal_size_limit=0");
+    try {
+      exec("PRAGMA synchronous=OFF");
+      // Drop-ins run one after another, each the only connection: each opener
+      // rebuilds the WAL index by reading every frame. The last connection to
+      // close checkpoints; truncating the WAL then keeps that rebuild short.
+      exec("PRAGMA journal_size_limit=0");
+    } catch (const StoreError&) {
+      // A damaged file can fail here too; the destructor will not run.
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw;
+    }
   }
   ~SqliteStore() override {
     get_.reset();  // statements are finalized before the connection closes
