@@ -43,6 +43,10 @@ void close_stdout_at_exit();
 /// 0 while no error was reported, else 1.
 int exit_status();
 
+/// Tests only: forgets earlier failures (a unit test binary is many "tool
+/// runs" in one process, and Session::finish() returns exit_status()).
+void reset_exit_status();
+
 /// GNU quoteaf(): 'name', shell-escaped when it holds quotes or control characters.
 std::string quote(std::string_view name);
 
