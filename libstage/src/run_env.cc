@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -62,12 +64,36 @@ std::vector<std::pair<std::string, std::string>> staging_environment(const RunOp
   }
   if (!options.workdir.empty()) passthrough += ":" + options.workdir;
   out.emplace_back("STAGE_PASSTHROUGH", passthrough);
+  if (options.root) out.emplace_back("STAGE_ROOT", "1");
   if (!options.owner.empty()) out.emplace_back("STAGE_OWNER", options.owner);
   if (!options.group.empty()) out.emplace_back("STAGE_GROUP", options.group);
   std::string path = options.dropin_dir;
   if (auto p = env("PATH"); p && !p->empty()) path += ":" + *p;
   out.emplace_back("PATH", path);
   return out;
+}
+
+Config run_config(const RunOptions& options, const EnvLookup& env) {
+  auto staged = staging_environment(options, env);
+  return config_from_env([&](const char* name) -> std::optional<std::string> {
+    for (const auto& [n, v] : staged)
+      if (n == name) return v;
+    return env(name);
+  });
+}
+
+NamespacePolicy root_namespace_policy(const RunOptions& options) {
+  NamespacePolicy policy;
+  policy.user_root = options.root;
+  policy.supervise = options.root;
+  return policy;
+}
+
+std::string dropin_executable(const RunOptions& options) {
+  char buf[PATH_MAX];
+  std::string exe = options.dropin_dir + "/../stage-dropin";
+  if (::realpath(exe.c_str(), buf)) return buf;
+  return lexical_fold(exe);
 }
 
 SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env) {

@@ -62,6 +62,7 @@ Session& Session::get() {
 Session::Session(Config config)
     : config_(std::move(config)), users_(config_.passwd_file), groups_(config_.group_file) {
   if (!config_.active) return;
+  set_disk_modes_for_root(config_.root);
   cwd_ = current_directory();
   try {
     root_ = std::make_unique<StageRoot>(config_.destdir);
