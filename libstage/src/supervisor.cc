@@ -160,6 +160,16 @@ std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& 
     return p;
   }
   if (path[0] == '/') {
+    // glibc's lchmod and fchmodat(AT_SYMLINK_NOFOLLOW) (Python's
+    // os.chmod(follow_symlinks=False), coreutils' mknod -m) chmod
+    // "/proc/self/fd/N" of an O_PATH descriptor: the file that descriptor names.
+    std::string folded = lexical_fold(path);
+    for (const char* self : {"/proc/self/fd/", "/proc/thread-self/fd/"}) {
+      if (folded.rfind(self, 0) != 0) continue;
+      std::string fd = folded.substr(std::strlen(self));
+      if (fd.empty() || fd.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+      return caller_path(pid, std::stoi(fd), "");
+    }
     auto root = read_link(proc + "/root");
     if (!root) return std::nullopt;
     return lexical_fold(*root == "/" ? path : *root + path);
@@ -210,6 +220,13 @@ Answer handle_call(Session& session, const TrappedCall& call) {
   if (call.kind == TrappedCall::Kind::Chown) {
     if (call.uid) e.owner = principal_of(session.users(), *call.uid);
     if (call.gid) e.group = principal_of(session.groups(), *call.gid);
+    // As Linux does for root too (chown_common): a chown of a non-directory
+    // drops setuid, and setgid when group-execute is set (else setgid marks
+    // mandatory locking and stays). Even chown(f, -1, -1).
+    if (e.type != EntryType::Dir && e.type != EntryType::Symlink) {
+      e.mode &= ~S_ISUID;
+      if ((e.mode & S_IXGRP) != 0) e.mode &= ~S_ISGID;
+    }
   } else {
     // chmod of a symlink itself is not supported by Linux.
     if (S_ISLNK(st.st_mode)) return pass;

@@ -139,3 +139,29 @@ TEST_CASE("supervisor: the caller's path is resolved against its cwd and dirfd t
   ::close(pipefd[0]);
   ::close(pipefd[1]);
 }
+
+TEST_CASE("supervisor: glibc's /proc/self/fd/N chmod names the file behind the descriptor", "[supervisor]") {
+  TempStage s;
+  int fd = ::open((s.dir / "dest/usr/pkg/bin/prog").c_str(), O_PATH);
+  REQUIRE(fd >= 0);
+  std::string link = "/proc/self/fd/" + std::to_string(fd);
+  CHECK(stage::caller_path(::getpid(), AT_FDCWD, link) == (s.dir / "dest/usr/pkg/bin/prog").string());
+  CHECK(stage::caller_path(::getpid(), AT_FDCWD, "/proc/thread-self/fd/" + std::to_string(fd)) ==
+        (s.dir / "dest/usr/pkg/bin/prog").string());
+  ::close(fd);
+}
+
+TEST_CASE("supervisor: a chown drops setuid, and setgid with group-execute, as Linux does for root", "[supervisor]") {
+  TempStage s;
+  stage::TrappedCall c;
+  c.kind = stage::TrappedCall::Kind::Chmod;
+  c.path = s.config.destdir + "/usr/pkg/bin/prog";
+  c.mode = 06755;
+  s.handle(c);
+  s.handle(chown_call(c.path, std::nullopt, std::nullopt));  // chown(f, -1, -1)
+  CHECK(s.record("/usr/pkg/bin/prog")->mode == 0755);
+  c.mode = 02644;  // setgid without group-execute: mandatory locking, kept
+  s.handle(c);
+  s.handle(chown_call(c.path, 5, 60));
+  CHECK(s.record("/usr/pkg/bin/prog")->mode == 02644);
+}
