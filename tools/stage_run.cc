@@ -137,7 +137,13 @@ int main(int argc, char** argv) {
       for (auto& a : command) argv.push_back(a.data());
       argv.push_back(nullptr);
       std::string exe_path = exe.string();
-      stage::NamespacePolicy ns = stage::root_namespace_policy(options);
+      stage::NamespacePolicy ns;
+      try {
+        ns = stage::root_namespace_policy(options);
+      } catch (const stage::ConfigError& e) {
+        stage::diag::error(std::string("--root: ") + e.what());
+        return 2;
+      }
       if (sandbox)
         ns.before_exec = [&policy] { stage::enter_sandbox(policy); };
       stage::Config config = stage::run_config(options);
@@ -151,6 +157,7 @@ int main(int argc, char** argv) {
           ::_exit(127);
         });
       } catch (const stage::NamespaceError& e) {
+        stage::release_namespace_policy(ns);
         stage::diag::error(std::string("--root: ") + e.what());
         return 2;
       }
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
       child.notify_fd = stage::UniqueFd();
       while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
       }
+      stage::release_namespace_policy(ns);
     } else {
       bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env, setup);
       child.wait();

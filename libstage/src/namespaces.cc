@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include <linux/seccomp.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -132,6 +134,40 @@ int receive_fd(int sock) {
   return fd;
 }
 
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+/// In the child: makes `capture.prefix` show `capture.stage_dir`.
+void capture_prefix(const NamespacePolicy::Capture& capture, const std::string& scratch, size_t index) {
+  if (!exists(capture.prefix)) {
+    // The nearest ancestor that exists gets a read-only overlay whose top
+    // layer holds only the missing directories: nothing on the host
+    // changes, and the rest of the ancestor stays as it is.
+    std::string ancestor = capture.prefix;
+    do ancestor = ancestor.substr(0, std::max<size_t>(ancestor.rfind('/'), 1));
+    while (!exists(ancestor) && ancestor != "/");
+    if (ancestor == "/")
+      throw NamespaceError("union capture: cannot make '" + capture.prefix + "' appear: '/' is not overlaid");
+    if (scratch.empty()) throw NamespaceError("union capture: no scratch directory for '" + capture.prefix + "'");
+    std::string skeleton = scratch + "/skeleton" + std::to_string(index);
+    std::string missing = skeleton + capture.prefix.substr(ancestor.size());
+    for (size_t i = scratch.size() + 1; i <= missing.size(); ++i)
+      if (i == missing.size() || missing[i] == '/')
+        if (::mkdir(missing.substr(0, i).c_str(), 0755) != 0 && errno != EEXIST)
+          throw NamespaceError("union capture: cannot make '" + missing.substr(0, i) + "': " + why(errno));
+    std::string options = "lowerdir=" + skeleton + ":" + ancestor;
+    if (options.find(',') != std::string::npos)
+      throw NamespaceError("union capture: a ',' in '" + options + "' cannot be passed to overlayfs");
+    if (::mount("overlay", ancestor.c_str(), "overlay", MS_RDONLY, options.c_str()) != 0)
+      throw NamespaceError("union capture: overlay on '" + ancestor + "' to make '" + capture.prefix +
+                           "' appear: " + why(errno) + " (unprivileged overlayfs needs Linux 5.11)");
+  }
+  if (::mount(capture.stage_dir.c_str(), capture.prefix.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+    throw NamespaceError("union capture: bind '" + capture.stage_dir + "' on '" + capture.prefix + "': " + why(errno));
+}
+
 /// The child's steps after the parent wrote its id maps.
 [[noreturn]] void child_steps(const NamespacePolicy& policy, const std::function<void()>& exec_child, int go_fd,
                               int sock, int err_fd) {
@@ -157,6 +193,7 @@ int receive_fd(int sock) {
             ::mount(nullptr, b.target.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, nullptr) != 0)
           throw NamespaceError("bind mount: read-only '" + b.target + "': " + why(errno));
       }
+      for (size_t i = 0; i < policy.captures.size(); ++i) capture_prefix(policy.captures[i], policy.scratch_dir, i);
     }
     if (!policy.hostname.empty() &&
         ::sethostname(policy.hostname.data(), policy.hostname.size()) != 0)

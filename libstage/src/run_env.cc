@@ -7,11 +7,13 @@
 #include <climits>
 #include <cstdlib>
 #include <cerrno>
+#include <filesystem>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "stage/path_map.h"
+#include "stage/session.h"
 #include "stage/store.h"
 
 namespace stage {
@@ -86,7 +88,35 @@ NamespacePolicy root_namespace_policy(const RunOptions& options) {
   NamespacePolicy policy;
   policy.user_root = options.root;
   policy.supervise = options.root;
+  if (!options.root) return policy;
+  Config config = run_config(options);
+  std::vector<std::string> prefixes;
+  for (const auto& p : config.map)
+    if (p != "/") prefixes.push_back(p);
+  if (prefixes.empty()) return policy;  // the default map "/": no capture (README)
+  Session session(config);
+  for (const auto& prefix : prefixes) {
+    if (path_within(options.destdir, prefix) || path_within(prefix, options.destdir))
+      throw ConfigError("cannot capture '" + prefix + "': the stage '" + options.destdir + "' lies in it");
+    Place place = session.place(prefix, true);
+    std::string failed;
+    int err = session.make_dirs(place, prefix, true, 0755, nullptr, &failed);
+    if (err) throw ConfigError("cannot create '" + options.destdir + prefix + "': " + std::strerror(err));
+    policy.captures.push_back({options.destdir + prefix, prefix});
+  }
+  if (session.finish() != 0) throw ConfigError("cannot record the captured prefixes");
+  policy.mount = true;
+  std::string tmpl = "/tmp/stage-run-capture.XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw ConfigError(std::string("cannot create a scratch directory: ") + std::strerror(errno));
+  policy.scratch_dir = tmpl;
   return policy;
+}
+
+void release_namespace_policy(const NamespacePolicy& policy) {
+  if (policy.scratch_dir.empty()) return;
+  // Only the skeleton directories the child made live there.
+  std::error_code ignored;
+  std::filesystem::remove_all(policy.scratch_dir, ignored);
 }
 
 std::string dropin_executable(const RunOptions& options) {

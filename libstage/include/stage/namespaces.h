@@ -39,6 +39,17 @@ struct NamespacePolicy {
     bool read_only = false;
   };
   std::vector<Bind> binds;
+  /// Union capture (issue 11): after the binds, each `stage_dir` appears,
+  /// writable, at `prefix`. A prefix missing on the host is made to appear
+  /// first: its nearest existing ancestor gets a read-only overlay whose top
+  /// layer, built in `scratch_dir`, holds only the missing directories
+  /// (unprivileged overlayfs: Linux 5.11). Needs `mount`.
+  struct Capture {
+    std::string stage_dir, prefix;
+  };
+  std::vector<Capture> captures;
+  /// An existing, empty directory the child may write (overlay skeletons).
+  std::string scratch_dir;
   /// A new PID namespace (the child is its PID 1; everything it starts dies with it).
   bool pid = false;
   /// A new UTS namespace with this host name (empty: no new UTS namespace).

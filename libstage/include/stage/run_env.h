@@ -39,8 +39,15 @@ std::vector<std::pair<std::string, std::string>> staging_environment(const RunOp
 Config run_config(const RunOptions& options, const EnvLookup& env = process_env());
 
 /// The namespaces of a --root build: a user namespace in which the build
-/// user is uid 0, and the seccomp listener of the supervised calls.
+/// user is uid 0, the seccomp listener of the supervised calls, and union
+/// capture of each mapped prefix other than "/" (a mount namespace in which
+/// $DESTDIR/P appears at P; the stage's P is made and recorded as `mkdir -p`
+/// would, and a scratch directory is made for the overlay skeletons).
+/// Throws ConfigError. Call release_namespace_policy() after the build.
 NamespacePolicy root_namespace_policy(const RunOptions& options);
+
+/// Removes what root_namespace_policy() made outside the stage (the scratch directory).
+void release_namespace_policy(const NamespacePolicy& policy);
 
 /// The drop-in binary whose calls --root's supervisor passes through (they record themselves).
 std::string dropin_executable(const RunOptions& options);
