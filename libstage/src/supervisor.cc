@@ -217,26 +217,34 @@ Answer handle_call(Session& session, const TrappedCall& call) {
   // the kernel answers as it would.
   if (!exists) return pass;
   Entry e = session.current_entry(place, st);
+  unsigned fields = 0;  // only what this call changes: a concurrent tool's change of the rest survives
   if (call.kind == TrappedCall::Kind::Chown) {
-    if (call.uid) e.owner = principal_of(session.users(), *call.uid);
-    if (call.gid) e.group = principal_of(session.groups(), *call.gid);
+    if (call.uid) e.owner = principal_of(session.users(), *call.uid), fields |= Store::kOwner;
+    if (call.gid) e.group = principal_of(session.groups(), *call.gid), fields |= Store::kGroup;
     // As Linux does for root too (chown_common): a chown of a non-directory
     // drops setuid, and setgid when group-execute is set (else setgid marks
     // mandatory locking and stays). Even chown(f, -1, -1).
     if (e.type != EntryType::Dir && e.type != EntryType::Symlink) {
-      e.mode &= ~S_ISUID;
-      if ((e.mode & S_IXGRP) != 0) e.mode &= ~S_ISGID;
+      uint32_t mode = e.mode & ~S_ISUID;
+      if ((mode & S_IXGRP) != 0) mode &= ~S_ISGID;
+      if (mode != e.mode) e.mode = mode, fields |= Store::kMode;
     }
+    if (fields == 0) fields = Store::kOwner;  // chown(f, -1, -1): nothing to write but the record itself
   } else {
     // chmod of a symlink itself is not supported by Linux.
     if (S_ISLNK(st.st_mode)) return pass;
     e.mode = call.mode & 07777;
     if (::fchmodat(place.dirfd, place.name.c_str(), disk_mode_for(e.mode, S_ISDIR(st.st_mode)), 0) != 0)
       return done.error = errno, done;
-    if (::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) e.disk = disk_identity(st);
+    if (::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      e.disk = disk_identity(st);
+      if (e.type == EntryType::File || e.type == EntryType::Hardlink) e.size = static_cast<uint64_t>(st.st_size);
+    }
+    e.sha256.clear();  // a digest is trusted only for the identity it was computed on
+    fields = Store::kMode | Store::kDisk;
   }
   e.tool = call.tool;
-  session.record_change(std::move(e));
+  session.record_change(std::move(e), fields);
   if (session.finish() != 0) return done.error = EIO, done;
   return done;
 }
