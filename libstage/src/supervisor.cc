@@ -310,7 +310,7 @@ SupervisorStats supervise(int notify_fd, const Config& config, const std::string
       seccomp_notify_respond(notify_fd, resp);  // ENOENT: the caller is gone
       continue;
     }
-    if (fds[0].revents & (POLLHUP | POLLERR)) break;  // no task left under the filter
+    if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) break;  // no task left under the filter
     if (child_fd >= 0 && (fds[1].revents & POLLIN)) break;  // the command is done
   }
   if (child_fd >= 0) ::close(child_fd);
