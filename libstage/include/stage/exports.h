@@ -141,6 +141,15 @@ void reserve_output(std::string& out, size_t bytes);
 /// The mode to export: the recorded one (mode bits only, 07777).
 inline uint32_t export_mode(const ListedEntry& le) { return le.entry.mode & 07777; }
 
+/// The file type an export writes (S_IFREG, S_IFCHR, ...): the one on disk,
+/// except for a device recorded over stage-run --root's empty placeholder
+/// file (making the node needs host privilege), which exports as the device.
+inline mode_t export_type(const ListedEntry& le) {
+  if (le.entry.type == EntryType::CharDevice) return S_IFCHR;
+  if (le.entry.type == EntryType::BlockDevice) return S_IFBLK;
+  return le.disk.st_mode & S_IFMT;
+}
+
 /// True for entries that are regular files on disk (files and hard links).
 inline bool is_regular(const ListedEntry& le) { return S_ISREG(le.disk.st_mode); }
 

@@ -214,7 +214,7 @@ void write_entries(struct archive* a, const std::vector<Chosen>& chosen, ExportC
     const ListedEntry* le = c.le;
     const Entry& e = le->entry;
     const std::string& name = c.name;
-    mode_t fmt = le->disk.st_mode & S_IFMT;
+    mode_t fmt = export_type(*le);
     if (fmt == S_IFSOCK) {
       // As tar does ("socket ignored"): no archive format holds one.
       result.skipped.push_back(e.path);

@@ -41,7 +41,7 @@ TextExport format_rpm(const std::vector<ListedEntry>& entries, ExportContext& ct
   out.text += "%defattr(-,root,root,-)\n";
   for (const auto& le : entries) {
     const Entry& e = le.entry;
-    mode_t fmt = le.disk.st_mode & S_IFMT;
+    mode_t fmt = export_type(le);
     if (fmt == S_IFSOCK) {
       out.warnings.push_back(skip_warning(e.path, "a socket (no package holds one)"));
       continue;
@@ -83,7 +83,7 @@ TextExport format_freebsd(const std::vector<ListedEntry>& entries, ExportContext
   reserve_output(out.text, entries.size() * 80);
   for (const auto& le : entries) {
     const Entry& e = le.entry;
-    mode_t fmt = le.disk.st_mode & S_IFMT;
+    mode_t fmt = export_type(le);
     if (fmt != S_IFREG && fmt != S_IFDIR && fmt != S_IFLNK) {
       out.warnings.push_back(skip_warning(e.path, "pkg packs only files, directories and symlinks"));
       continue;

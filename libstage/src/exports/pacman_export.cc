@@ -42,7 +42,7 @@ std::string format_pacman_mtree(const std::vector<ListedEntry>& entries, ExportC
   for (size_t i = 0; i < entries.size(); ++i) {
     const ListedEntry& le = entries[i];
     const Entry& e = le.entry;
-    mode_t fmt = le.disk.st_mode & S_IFMT;
+    mode_t fmt = export_type(le);
     if (fmt == S_IFSOCK) continue;
     out += '.';
     mtree_vis_append(out, e.path, /*escape_equals=*/true);
