@@ -243,13 +243,16 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
     };
     if (int err = session.make_dirs(dest, dest_operand, false, 0755, announce, &failed)) {
-      diag::error("cannot create directory " + quote(failed.empty() ? std::string(dest_operand) : failed), err);
+      // A path the kernel refuses whole: GNU's first look at it is its stat.
+      if (err == ENAMETOOLONG) diag::error("cannot stat " + quote(dest_operand), err);
+      else diag::error("cannot create directory " + quote(failed.empty() ? std::string(dest_operand) : failed), err);
       return false;
     }
     dest = session.place(dest_operand, false);
   }
   if (dest.error) {
-    diag::error("cannot create regular file " + quote(dest_operand), dest.error);
+    diag::error((dest.error == ENAMETOOLONG ? "cannot stat " : "cannot create regular file ") + quote(dest_operand),
+                dest.error);
     return false;
   }
 

@@ -137,7 +137,15 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
   // the user wrote it ("./a", "lnk/b"); so does the stage, one prefix at a
   // time (only reached when something is missing, so the walks are rare).
   MappedPath whole;
-  if (target.staged) whole = map_path(config_, lexical_absolute(operand, cwd_));
+  if (target.staged) {
+    whole = map_path(config_, lexical_absolute(operand, cwd_));
+    // Refused whole, before any ancestor is made: the stage could never
+    // export the path (GNU makes such a tree one directory at a time).
+    if (int err = whole.staged ? root_->name_too_long(whole.path) : 0) {
+      if (failed) *failed = std::string(operand);
+      return err;
+    }
+  }
   mode_t disk = disk_mode_for(mode, true);
   // Records a directory made in the stage, on disk exactly `disk` (mkdirat
   // applied the umask).
@@ -431,16 +439,12 @@ std::vector<InfoRecord> Session::info_records() {
 Principal Session::default_owner() { return resolve_principal(users_, config_.owner); }
 Principal Session::default_group() { return resolve_principal(groups_, config_.group); }
 
-std::optional<Principal> Session::owner(std::string_view spec) {
-  Principal p = resolve_principal(users_, spec);
-  if (!p.id && (config_.strict || !config_.active)) return std::nullopt;
-  return p;
+IdSpec Session::owner(std::string_view spec) {
+  return parse_install_id(users_, spec, config_.active && !config_.strict);
 }
 
-std::optional<Principal> Session::group(std::string_view spec) {
-  Principal p = resolve_principal(groups_, spec);
-  if (!p.id && (config_.strict || !config_.active)) return std::nullopt;
-  return p;
+IdSpec Session::group(std::string_view spec) {
+  return parse_install_id(groups_, spec, config_.active && !config_.strict);
 }
 
 void Session::trace(std::string_view line) {

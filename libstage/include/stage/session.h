@@ -93,10 +93,12 @@ class Session {
   /// The owner and group recorded when a command names none (STAGE_OWNER/GROUP).
   Principal default_owner();
   Principal default_group();
-  /// Resolves an owner or group spec against the target's databases. An
-  /// unknown name is nullopt in strict mode and on the host; else recorded by name.
-  std::optional<Principal> owner(std::string_view spec);
-  std::optional<Principal> group(std::string_view spec);
+  /// Reads install's -o/-g value against the target's databases, as GNU
+  /// install does (parse_install_id). An unknown name is invalid in strict
+  /// mode and on the host; else recorded by name when a passwd(5) or group(5)
+  /// file could hold it.
+  IdSpec owner(std::string_view spec);
+  IdSpec group(std::string_view spec);
   IdDatabase& users() { return users_; }
   IdDatabase& groups() { return groups_; }
 
