@@ -66,13 +66,19 @@ int chmod_staged(Session& session, const WalkEntry& e, mode_t new_mode, Entry& r
     if (::fchmodat(e.place.dirfd, e.place.name.c_str(), disk, 0) != 0) return errno;
     if (::fstatat(e.place.dirfd, e.place.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0) now = e.st;
   }
+  std::optional<DiskIdentity> before = rec.disk;
+  std::optional<uint64_t> size_before = rec.size;
   rec.mode = new_mode & 07777;
   rec.tool = diag::tool();
   rec.disk = disk_identity(now);
   if (!fresh) rec.sha256.clear();
   if (rec.type == EntryType::File || rec.type == EntryType::Hardlink) rec.size = static_cast<uint64_t>(now.st_size);
-  // Only the mode and what the disk now is: a chown that finished meanwhile keeps its owner.
-  session.record_change(rec, Store::kMode | Store::kDisk);
+  // Only the mode, and what the disk now is when that changed: a chown that
+  // finished meanwhile keeps its owner (and an unchanged identity is not
+  // rewritten, which would churn the inode index).
+  bool disk_changed = before != rec.disk || size_before != rec.size || !fresh;
+  session.record_change(rec, Store::kMode | (disk_changed ? unsigned(Store::kDisk) : 0u),
+                        /*may_have_other_names=*/e.st.st_nlink > 1);
   return 0;
 }
 

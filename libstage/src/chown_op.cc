@@ -200,7 +200,8 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
         changed.tool = diag::tool();
         // Only the owner and group asked for: a chmod that finished meanwhile keeps its mode.
         unsigned fields = (options.user ? Store::kOwner : 0u) | (options.group ? Store::kGroup : 0u);
-        session.record_change(std::move(changed), fields ? fields : unsigned(Store::kOwner | Store::kGroup));
+        session.record_change(std::move(changed), fields ? fields : unsigned(Store::kOwner | Store::kGroup),
+                              /*may_have_other_names=*/st.st_nlink > 1);
       } else if ((options.user && !options.user->id) || (options.group && !options.group->id)) {
         // A name kept for the stage means nothing on the host.
         if (!options.force_silent)

@@ -259,7 +259,7 @@ void Session::queue(Entry entry, unsigned fields) {
   pending_.push_back(Pending{std::move(entry), fields});
 }
 
-void Session::record_change(Entry entry, unsigned fields) {
+void Session::record_change(Entry entry, unsigned fields, bool may_have_other_names) {
   if (fields == 0) {
     std::optional<Entry> now = lookup(entry.path);
     if (!now) {
@@ -275,7 +275,7 @@ void Session::record_change(Entry entry, unsigned fields) {
   // The other names of the same file: its primary (for a hard link) and the
   // hard links to it, found through the inode index and kept only when the
   // records name each other, so a stale inode number changes nothing.
-  if ((entry.type == EntryType::File || entry.type == EntryType::Hardlink) && entry.disk) {
+  if (may_have_other_names && (entry.type == EntryType::File || entry.type == EntryType::Hardlink) && entry.disk) {
     const std::string primary = entry.type == EntryType::Hardlink ? entry.target : entry.path;
     std::vector<std::string> names;
     for (const auto& stored : store().list_inode(entry.disk->dev, entry.disk->ino)) names.push_back(stored.path);

@@ -59,8 +59,10 @@ class Session {
   /// as it is then are written, so a concurrent tool's change of the others
   /// survives (a long `chmod -R` never undoes a `chown`). `fields` 0: the
   /// fields in which `entry` differs from lookup(). The other names of a
-  /// hard-linked file change the same way. A path with no record gets `entry`.
-  void record_change(Entry entry, unsigned fields = 0);
+  /// hard-linked file change the same way (`may_have_other_names` false,
+  /// when the caller knows the object's link count is 1, skips looking for
+  /// them). A path with no record gets `entry`.
+  void record_change(Entry entry, unsigned fields = 0, bool may_have_other_names = true);
   /// The simple verbs for code that watches other programs (stage-run's
   /// supervisor): the staged object at `logical` (not followed if a symlink)
   /// now has recorded mode `mode` (07777 bits), or owner and/or group. Only
