@@ -189,6 +189,20 @@ void record_run(const RunOptions& options, const RunRecord& run) {
   store->append_run(run);
 }
 
+std::string format_run_log(const std::vector<RunRecord>& runs) {
+  // One line per run whatever the fields hold: a command line may span lines.
+  auto field = [](const std::string& text) {
+    std::string out;
+    for (char c : text) out += c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\\' ? "\\\\" : std::string(1, c);
+    return out;
+  };
+  std::string out;
+  for (const auto& r : runs)
+    out += field(r.start) + '\t' + field(r.end) + '\t' + std::to_string(r.status) + '\t' + field(r.user) + '\t' +
+           field(r.sandbox) + '\t' + (r.denials.empty() ? "-" : field(r.denials)) + '\t' + field(r.command) + '\n';
+  return out;
+}
+
 namespace {
 
 /// A Makefile in `dir` that names /usr/bin/install (or /bin/install) by absolute path.

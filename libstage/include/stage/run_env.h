@@ -64,6 +64,12 @@ std::string utc_now();
 /// Appends `run` to the audit trail of the stage's database. Throws StoreError.
 void record_run(const RunOptions& options, const RunRecord& run);
 
+/// stage-ls --log: one line per run, oldest first, tab-separated: start,
+/// end, exit status, user, sandbox ("off", "strict", "best-effort; not
+/// enforced: ..."), denials ("-" when none), command line; a newline, tab
+/// or backslash in a field is written \n, \t, \\.
+std::string format_run_log(const std::vector<RunRecord>& runs);
+
 /// The summary printed after the build: entries recorded, untracked files,
 /// and a hint at the likely cause (a Makefile calling /usr/bin/install by
 /// absolute path, configured before stage was on PATH). One line per item.
