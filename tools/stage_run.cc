@@ -8,10 +8,18 @@
 #include "stage/config.h"
 #include "stage/diag.h"
 #include "stage/listing.h"
+#include "stage/namespaces.h"
 #include "stage/path_map.h"
 #include "stage/run_env.h"
 #include "stage/sandbox.h"
 #include "stage/store.h"
+#include "stage/supervisor.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace bp = boost::process;
 
@@ -40,6 +48,10 @@ int main(int argc, char** argv) {
                  "--sandbox: NAME=N resource limit (nproc 4096, fsize 64G, cpu 7200, as 32G, core 0; nofile; "
                  "N may end in K/M/G/T or be unlimited; repeatable)");
   app.add_flag("--fresh", fresh, "refuse a stage or database that already holds anything (no buildroot reuse)");
+  app.add_flag("--root", options.root,
+               "run COMMAND as uid 0 in a user namespace; owner, group, mode and device-node changes any "
+               "program makes on staged paths are recorded (needs unprivileged user namespaces and seccomp "
+               "user notification)");
   app.add_flag("-q,--quiet", quiet, "no summary line");
   app.add_option("COMMAND", command, "the command and its arguments")->required();
   app.positionals_at_end();
@@ -60,6 +72,8 @@ int main(int argc, char** argv) {
     for (auto& m : options.map) m = stage::lexical_absolute(m, cwd);
     for (auto& p : options.allow_read) p = stage::lexical_absolute(p, cwd);
     for (const auto& r : rlimits) stage::set_limit(options.limits, r);
+    if (options.root && !sandbox.empty() && !options.sandbox_user.empty())
+      stage::diag::usage_error("--user does not go with --root (the build is the user namespace's root)");
     if (sandbox.empty() && (!options.sandbox_user.empty() || !options.allow_read.empty() || !rlimits.empty()))
       stage::diag::usage_error("--user, --allow-read and --rlimit go with --sandbox");
     options.best_effort = sandbox == "best-effort";
@@ -82,6 +96,8 @@ int main(int argc, char** argv) {
     try {
       keep_db_open = stage::Store::open(options.db, stage::Store::Access::ReadWrite);
       policy = stage::sandbox_policy(options);
+      // Under --root the build is the root of a user namespace mapped to the caller.
+      if (options.root) policy.switch_user = false;
       stage::hand_over(policy);
     } catch (const stage::ConfigError& e) {
       stage::diag::fatal(e.what());
@@ -121,7 +137,47 @@ int main(int argc, char** argv) {
       stage::diag::error("cannot run '" + command[0] + "'", ENOENT);
       return 127;
     }
-    if (sandbox.empty()) {
+    if (options.root) {
+      // Everything the child needs is built before it starts.
+      std::vector<std::string> env_text;
+      for (const auto& e : child_env) env_text.push_back(e.get_name() + "=" + e.to_string());
+      std::vector<char*> envp, argv;
+      for (auto& e : env_text) envp.push_back(e.data());
+      envp.push_back(nullptr);
+      for (auto& a : command) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      std::string exe_path = exe.string();
+      stage::NamespacePolicy ns;
+      try {
+        ns = stage::root_namespace_policy(options);
+      } catch (const stage::ConfigError& e) {
+        stage::diag::error(std::string("--root: ") + e.what());
+        return 2;
+      }
+      // --sandbox --root: so far the in-process confinement only (README).
+      if (!sandbox.empty()) ns.before_exec = [&policy] { stage::enter_sandbox(policy); };
+      stage::Config config = stage::run_config(options);
+      stage::Spawned child;
+      try {
+        child = stage::spawn_in_namespaces(ns, [&] {
+          ::execve(exe_path.c_str(), argv.data(), envp.data());
+          std::string line = "stage-run: cannot run '" + command[0] + "': " + std::strerror(errno) + "\n";
+          ssize_t ignored = ::write(2, line.data(), line.size());
+          (void)ignored;
+          ::_exit(127);
+        });
+      } catch (const stage::NamespaceError& e) {
+        stage::release_namespace_policy(ns);
+        stage::diag::error(std::string("--root: ") + e.what());
+        return 2;
+      }
+      stage::supervise(child.notify_fd.get(), config, stage::dropin_executable(options), child.pid);
+      child.notify_fd = stage::UniqueFd();
+      while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      stage::release_namespace_policy(ns);
+      status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    } else if (sandbox.empty()) {
       bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env);
       child.wait();
       status = child.native_exit_code();

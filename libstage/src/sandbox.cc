@@ -479,6 +479,24 @@ void watch(int listener, SandboxRun& run) {
 
 }  // namespace
 
+void enter_sandbox(const SandboxPolicy& policy) {
+  SetupSteps steps(policy.best_effort);
+  drop_bounding_set(steps);
+  apply_limits(policy.limits, steps);
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) steps.failed("no_new_privs", errno);
+  apply_landlock(policy, steps);
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  int rc = ctx ? 0 : -ENOMEM;
+  for (int family : kDeniedFamilies)
+    if (rc == 0)
+      rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
+                            SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
+  if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_setup), 0);
+  if (rc == 0) rc = seccomp_load(ctx);
+  if (ctx) seccomp_release(ctx);
+  if (rc != 0) steps.failed("seccomp", std::strerror(-rc));
+}
+
 int landlock_abi() {
   long abi = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
   return abi < 0 ? 0 : static_cast<int>(abi);

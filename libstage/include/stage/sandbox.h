@@ -35,7 +35,7 @@ struct SandboxPolicy {
   std::vector<std::string> writable_trees;  ///< Landlock: directories below which anything may be written
   std::vector<std::string> writable_files;  ///< Landlock: existing files that may be written (the database)
   std::vector<std::string> device_files;    ///< Landlock: devices that may be opened for writing (/dev/null)
-  NamespacePolicy namespaces;               ///< the namespaces' view of the host
+  SandboxView namespaces;                   ///< the namespaces' view of the host
   std::vector<ResourceLimit> limits = default_limits();
   bool best_effort = false;                 ///< run with what the kernel has, and say what was not enforced
   bool switch_user = false;                 ///< started as root: become `user` first
@@ -62,6 +62,12 @@ struct SandboxRun {
   std::map<Denial, size_t> denials;     ///< how often each kind was refused
   std::map<Denial, std::string> example;  ///< one example of each (a path, a socket family)
 };
+
+/// Confines the calling process in place, for `--sandbox --root` (whose
+/// namespaces spawn_in_namespaces() makes): empty bounding set, resource
+/// limits, no_new_privs, Landlock, seccomp refusing network sockets and
+/// io_uring (no watcher). Fails closed unless policy.best_effort.
+void enter_sandbox(const SandboxPolicy& policy);
 
 /// Makes the writable trees and files of `policy` usable by policy.uid and
 /// policy.gid (recursive lchown), when policy.switch_user. Throws SandboxError.
