@@ -140,6 +140,13 @@ SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env) {
     struct passwd* pw = ::getpwnam(name.c_str());
     if (!pw) throw ConfigError("--user: '" + name + "': no such user");
     if (pw->pw_uid == 0) throw ConfigError("--user: '" + name + "' is privileged; name an unprivileged user");
+    // The build directory is handed over to the user (recursive lchown):
+    // never a system directory by mistake.
+    for (const char* system : {"/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc",
+                               "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/var/tmp"})
+      if (options.workdir == system || options.destdir == system)
+        throw ConfigError("--sandbox: will not hand '" + std::string(system) + "' over to " + name +
+                          ": run from the package's own directory, with a stage of its own");
     policy.switch_user = true;
     policy.user = name;
     policy.uid = pw->pw_uid;

@@ -209,6 +209,9 @@ if [ "$MY_UID" -eq 0 ]; then
   expect_eq "root: 1. ... the stage and the build directory were handed to daemon" "daemon daemon" "$(stat -c %U "$B/dest" "$B/file" | tr '\n' ' ' | sed 's/ $//')"
   inside root -q --user root --destdir "$B/dest" -- 'true'
   check "root: 1. --user root is refused" test $? -ne 0
+  (cd /tmp && "$SR" -q --sandbox --destdir "$B/dest" -- true 2>"$T/err")
+  check "root: 1. a system directory (/tmp) is never handed over as the build directory" test $? -ne 0
+  check "root: 1. ... and /tmp keeps its owner" test "$(stat -c %U:%a /tmp)" = root:1777
 fi
 
 # Fails closed: where the kernel refuses a mechanism (here user namespaces,
