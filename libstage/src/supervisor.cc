@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "stage/diag.h"
 #include "stage/mode.h"
 #include "stage/path_map.h"
 
@@ -82,6 +83,14 @@ Principal principal_of(IdDatabase& db, uint32_t id) {
 }
 
 constexpr uint32_t kUnchanged = static_cast<uint32_t>(-1);
+
+/// Commits the session's queued records; false when the commit failed (its
+/// message printed). finish() returns the process's sticky exit status, so
+/// only a change of it says that this commit failed.
+bool committed(Session& session) {
+  bool clean_before = diag::exit_status() == 0;
+  return session.finish() == 0 || !clean_before;
+}
 
 /// Decodes a notification into a call; nullopt: let the kernel do it.
 std::optional<TrappedCall> decode(const struct seccomp_notif& req, int mem_fd) {
@@ -210,7 +219,7 @@ Answer handle_call(Session& session, const TrappedCall& call) {
     e.rdev = call.rdev;
     e.tool = call.tool;
     session.record(std::move(e));
-    if (session.finish() != 0) return done.error = EIO, done;
+    if (!committed(session)) return done.error = EIO, done;
     return done;
   }
   // Not in the stage: the caller sees the host's file (no union capture), so
@@ -245,7 +254,7 @@ Answer handle_call(Session& session, const TrappedCall& call) {
   }
   e.tool = call.tool;
   session.record_change(std::move(e), fields);
-  if (session.finish() != 0) return done.error = EIO, done;
+  if (!committed(session)) return done.error = EIO, done;
   return done;
 }
 
@@ -301,7 +310,7 @@ SupervisorStats supervise(int notify_fd, const Config& config, const std::string
       seccomp_notify_respond(notify_fd, resp);  // ENOENT: the caller is gone
       continue;
     }
-    if (fds[0].revents & (POLLHUP | POLLERR)) break;  // no task left under the filter
+    if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) break;  // no task left under the filter
     if (child_fd >= 0 && (fds[1].revents & POLLIN)) break;  // the command is done
   }
   if (child_fd >= 0) ::close(child_fd);

@@ -151,6 +151,12 @@ grep -q '^/usr/pkg/libexec/raw file 2755 root games ' "$T/stage-raw.list"
 check "raw: fchown/fchmod system calls of a static binary were recorded" test $? -eq 0
 grep -q '^/usr/pkg/dev/zero char 0660 root disk 1,5$' "$T/stage-mknod.list"
 check "mknod: the character device is recorded with its numbers" test $? -eq 0
+# The exports carry the device, not its placeholder file.
+as_nobody "$STAGE_BIN/stage-pack" --destdir "$T/stage-mknod" -o "$T/mknod.tar" 2>/dev/null
+check "mknod: stage-pack archives a character device 1,5" sh -c "tar -tvf '$T/mknod.tar' | grep -qE '^crw-rw---- root/disk +1,5 .*usr/pkg/dev/zero\$'"
+as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-mknod" --format fakeroot >"$T/mknod.state"
+as_nobody fakeroot -i "$T/mknod.state" -- tar -C "$T/stage-mknod" -cf "$T/mknod-fakeroot.tar" ./usr/pkg/dev/zero
+check "mknod: fakeroot -i of the state archives the device too" sh -c "tar -tvf '$T/mknod-fakeroot.tar' | grep -qE '^crw-rw---- root/disk +1,5 '"
 check "cp -p: the copy of a 0440 file is 0440 on disk" test "$(stat -c %a "$T/stage-cp-p/usr/pkg/etc/app.conf")" = 440
 check "on disk, staged files belong to nobody" test "$(stat -c %U "$T/stage-raw/usr/pkg/libexec/raw")" = nobody
 check "no setgid bit reaches the disk" test "$(stat -c %a "$T/stage-raw/usr/pkg/libexec/raw")" = 755

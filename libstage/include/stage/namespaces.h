@@ -61,7 +61,9 @@ struct NamespacePolicy {
   /// (supervisor.h: supervised_syscalls()); Spawned::notify_fd gets the listener.
   bool supervise = false;
   /// Runs last in the child, before exec_child (e.g. enter_sandbox); it
-  /// throws NamespaceError (or SandboxError) to stop the child.
+  /// throws NamespaceError (or SandboxError) to stop the child. With
+  /// `supervise` it runs under the filter while no supervisor answers yet
+  /// (spawn_in_namespaces returns at exec): it must not chown, chmod or mknod.
   std::function<void()> before_exec;
 };
 
