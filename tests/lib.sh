@@ -214,7 +214,8 @@ outside_untouched() { [ -z "$(ls -A "$OUTSIDE")" ]; }
 # `make -j2 TARGET` staged by nobody into $T/stage-TARGET and as root with
 # GNU's tools into $T/root-TARGET, and fails unless the staged mtree export
 # describes exactly the root tree under /usr/pkg. Leaves the listings in
-# $T/staged-TARGET.list and $T/root-TARGET.list. Usage: autoconf_staged_vs_root [TARGET...]
+# $T/staged-TARGET.list and $T/root-TARGET.list. STAGE_RUN_FLAGS (e.g.
+# --sandbox) go to the installing stage-run. Usage: autoconf_staged_vs_root [TARGET...]
 autoconf_staged_vs_root() {
   local cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py" target
   local run_nobody="as_nobody env HOME=$T"
@@ -225,7 +226,7 @@ autoconf_staged_vs_root() {
   $run_nobody make -j2 >"$T/build.log" 2>&1
   expect_eq "build" 0 $?
   for target in "${@:-install}"; do
-    $run_nobody "$STAGE_BIN/stage-run" --destdir "$T/stage-$target" -- make -j2 "$target" >"$T/$target.log" 2>&1
+    $run_nobody "$STAGE_BIN/stage-run" ${STAGE_RUN_FLAGS:-} --destdir "$T/stage-$target" -- make -j2 "$target" >"$T/$target.log" 2>&1
     expect_eq "staged make -j2 $target by nobody" 0 $?
     check "$target: nothing untracked" grep -q ' 0 untracked' "$T/$target.log"
     $run_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-$target" --format mtree >"$T/staged-$target.mtree"

@@ -20,6 +20,8 @@
 #include "stage/pack.h"
 #include "stage/plist_export.h"
 #include "stage/qa_check.h"
+#include "stage/run_env.h"
+#include "stage/store.h"
 
 namespace {
 
@@ -46,7 +48,7 @@ int main(int argc, char** argv) {
   CLI::App app{"List and export what is staged: the stage on disk joined with its database."};
   std::string destdir, db, format = "ls", prefix = "/usr/pkg";
   std::vector<std::string> paths, config_files;
-  bool untracked_only = false, missing_only = false, check = false, strict_ids = false;
+  bool untracked_only = false, missing_only = false, check = false, strict_ids = false, log = false;
   std::optional<uint32_t> unknown_id;
   app.add_option("--destdir", destdir, "the staging root (default: $STAGE_DESTDIR, else the current directory)");
   app.add_option("--db", db, "the database (default: $STAGE_DB, else DESTDIR.stagedb)");
@@ -60,6 +62,8 @@ int main(int argc, char** argv) {
   app.add_flag("--untracked", untracked_only, "only files that reached the stage without stage's tools");
   app.add_flag("--missing", missing_only, "only records whose file is gone (ls or json)");
   app.add_flag("--check", check, "QA report: one line per finding, exit 1 when there are any");
+  app.add_flag("--log", log,
+               "the audit trail: one line per stage-run (start, end, exit status, user, sandbox, denials, command)");
   app.add_option("--unknown-id", unknown_id,
                  "the id of owners and groups no database knows (default: placeholders from 2000000 up in numeric "
                  "formats, none in mtree)");
@@ -77,8 +81,15 @@ int main(int argc, char** argv) {
   if (check && (missing_only || format != "ls"))
     stage::diag::usage_error("--check is a report of its own: use it without --format and --missing");
 
+  if (log && (check || missing_only || untracked_only || format != "ls" || !paths.empty()))
+    stage::diag::usage_error("--log is a report of its own: use it without other options and paths");
+
   try {
     stage::StageLocation where = stage::find_stage(destdir, db);
+    if (log) {
+      emit(stage::format_run_log(stage::Store::open(where.db, stage::Store::Access::ReadOnly)->list_runs()));
+      return 0;
+    }
     stage::Config config;
     stage::read_target_env(config);
     stage::ExportContext ctx = stage::make_export_context(where.destdir, config);

@@ -3,11 +3,6 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <iostream>
 
 #include "stage/config.h"
@@ -20,44 +15,39 @@
 #include "stage/store.h"
 #include "stage/supervisor.h"
 
-extern char** environ;
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace bp = boost::process;
 
-namespace {
-/// Confines the child between fork and exec; a failure ends it before it runs.
-struct SandboxSetup : bp::extend::handler {
-  const stage::SandboxPolicy* policy = nullptr;
-  template <class Executor>
-  void on_exec_setup(Executor&) const {
-    if (!policy) return;
-    try {
-      stage::enter_sandbox(*policy);
-    } catch (const stage::SandboxError& e) {
-      std::string line = "stage-run: " + std::string(e.what()) + "\n";
-      ssize_t ignored = ::write(2, line.data(), line.size());
-      (void)ignored;
-      ::_exit(126);
-    }
-  }
-};
-}  // namespace
 
 int main(int argc, char** argv) {
   stage::diag::set_program("stage-run");
   CLI::App app{"Run COMMAND with stage's drop-ins first on PATH and its output staged into DESTDIR."};
   stage::RunOptions options;
   std::string destdir, db;
-  bool sandbox = false, quiet = false;
+  std::string sandbox;  // "", "strict" or "best-effort"
+  bool quiet = false, fresh = false;
+  std::vector<std::string> rlimits;
   std::vector<std::string> command;
   app.add_option("--destdir", destdir, "the staging root, created if needed (default: $STAGE_DESTDIR)");
   app.add_option("--db", db, "the database (default: DESTDIR.stagedb)");
   app.add_option("--map", options.map, "a prefix sent into the stage (repeatable; default /)");
   auto* owner_opt = app.add_option("--owner", options.owner, "owner recorded when a command names none (default root)");
   auto* group_opt = app.add_option("--group", options.group, "group recorded when a command names none (default root)");
-  app.add_flag("--sandbox", sandbox,
-               "confine COMMAND: no_new_privs, writes only to DESTDIR, the database, the build and temp "
-               "directories (Landlock), no network sockets (seccomp), resource limits");
+  app.add_flag("--sandbox{strict}", sandbox,
+               "confine COMMAND as a possibly hostile build (README \"--sandbox\"); =best-effort runs with what "
+               "the kernel has and says what it could not enforce")
+      ->check(CLI::IsMember({"strict", "best-effort"}));
+  app.add_option("--user", options.sandbox_user, "--sandbox started as root: the user COMMAND runs as (default nobody)");
+  app.add_option("--allow-read", options.allow_read, "--sandbox: let the build read this hidden path (repeatable)");
+  app.add_option("--rlimit", rlimits,
+                 "--sandbox: NAME=N resource limit (nproc 4096, fsize 64G, cpu 7200, as 32G, core 0; nofile; "
+                 "N may end in K/M/G/T or be unlimited; repeatable)");
+  app.add_flag("--fresh", fresh, "refuse a stage or database that already holds anything (no buildroot reuse)");
   app.add_flag("--root", options.root,
                "run COMMAND as uid 0 in a user namespace; owner, group, mode and device-node changes any "
                "program makes on staged paths are recorded (needs unprivileged user namespaces and seccomp "
@@ -80,6 +70,13 @@ int main(int argc, char** argv) {
     options.destdir = stage::lexical_absolute(destdir, cwd);
     options.db = db.empty() ? "" : stage::lexical_absolute(db, cwd);
     for (auto& m : options.map) m = stage::lexical_absolute(m, cwd);
+    for (auto& p : options.allow_read) p = stage::lexical_absolute(p, cwd);
+    for (const auto& r : rlimits) stage::set_limit(options.limits, r);
+    if (options.root && !sandbox.empty() && !options.sandbox_user.empty())
+      stage::diag::usage_error("--user does not go with --root (the build is the user namespace's root)");
+    if (sandbox.empty() && (!options.sandbox_user.empty() || !options.allow_read.empty() || !rlimits.empty()))
+      stage::diag::usage_error("--user, --allow-read and --rlimit go with --sandbox");
+    options.best_effort = sandbox == "best-effort";
     options.workdir = cwd;
     // The defaults the command's drop-ins will record, checked before it
     // runs. Given, even empty, --owner/--group must be recordable.
@@ -89,6 +86,7 @@ int main(int argc, char** argv) {
                                     owner_opt->count() ? "--owner" : "STAGE_OWNER",
                                     group_opt->count() ? "--group" : "STAGE_GROUP");
     options.dropin_dir = stage::installed_dropin_directory();
+    if (fresh) stage::require_fresh(options);
     stage::prepare_stage(options);
   } catch (const stage::ConfigError& e) {
     stage::diag::fatal(e.what());
@@ -100,23 +98,35 @@ int main(int argc, char** argv) {
   // files: this connection keeps them in place while the command runs.
   std::unique_ptr<stage::Store> keep_db_open;
   stage::SandboxPolicy policy;
-  if (sandbox) {
+  stage::RunRecord record;
+  if (!sandbox.empty()) {
     try {
       keep_db_open = stage::Store::open(options.db, stage::Store::Access::ReadWrite);
       policy = stage::sandbox_policy(options);
-      if (stage::landlock_abi() < 1)
-        stage::diag::fatal("--sandbox needs Landlock (Linux 5.13 or later, enabled in the LSM list)");
+      // Under --root the build is the root of a user namespace mapped to the caller.
+      if (options.root) policy.switch_user = false;
+      stage::hand_over(policy);
+    } catch (const stage::ConfigError& e) {
+      stage::diag::fatal(e.what());
     } catch (const stage::StoreError& e) {
       stage::diag::fatal(e.what());
+    } catch (const stage::SandboxError& e) {
+      stage::diag::error(std::string("--sandbox: ") + e.what());
+      return 2;
     }
   }
-  SandboxSetup setup;
-  if (sandbox) setup.policy = &policy;
+  record.command = stage::command_line(command);
+  record.user = policy.switch_user ? policy.user : stage::current_user_name();
+  record.sandbox = sandbox.empty() ? "off" : sandbox;
+  record.start = stage::utc_now();
 
   int status = 0;
+  std::vector<std::string> denial_lines;
   try {
     auto child_env = boost::this_process::environment();
     for (const auto& [name, value] : stage::staging_environment(options)) child_env[name] = value;
+    // The sandbox's temp directory is its private /tmp.
+    if (!sandbox.empty()) child_env["TMPDIR"] = "/tmp";
     boost::filesystem::path exe(command[0]);
     if (command[0].find('/') == std::string::npos) {
       // Search the PATH the command will see.
@@ -151,8 +161,8 @@ int main(int argc, char** argv) {
         stage::diag::error(std::string("--root: ") + e.what());
         return 2;
       }
-      if (sandbox)
-        ns.before_exec = [&policy] { stage::enter_sandbox(policy); };
+      // --sandbox --root: so far the in-process confinement only (README).
+      if (!sandbox.empty()) ns.before_exec = [&policy] { stage::enter_sandbox(policy); };
       stage::Config config = stage::run_config(options);
       stage::Spawned child;
       try {
@@ -173,20 +183,57 @@ int main(int argc, char** argv) {
       while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
       }
       stage::release_namespace_policy(ns);
-    } else {
-      bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env, setup);
+      status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    } else if (sandbox.empty()) {
+      bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env);
       child.wait();
       status = child.native_exit_code();
+      status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    } else {
+      std::vector<std::string> envp;
+      for (const auto& entry : child_env) envp.push_back(entry.get_name() + "=" + entry.to_string());
+      stage::SandboxRun run = stage::run_sandboxed(policy, exe.string(), command, envp);
+      if (!run.setup_error.empty()) {
+        stage::diag::error("--sandbox: " + run.setup_error +
+                           " (--sandbox=best-effort runs without what is missing)");
+        record.sandbox = "failed: " + run.setup_error;
+        status = 2;
+      } else if (!run.exec_error.empty()) {
+        stage::diag::error(run.exec_error);
+        status = run.status;
+      } else {
+        status = run.status;
+      }
+      for (const auto& u : run.unenforced) {
+        stage::diag::warn("--sandbox=best-effort: not enforced: " + u);
+        record.sandbox += "; not enforced: " + u;
+      }
+      record.denials = stage::audit_denials(run);
+      denial_lines = stage::describe_denials(run);
     }
-    status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   } catch (const std::exception& e) {
     stage::diag::error(std::string("cannot run '") + command[0] + "': " + e.what());
     return 127;
   }
+  record.end = stage::utc_now();
+  record.status = status;
+  try {
+    stage::record_run(options, record);
+  } catch (const stage::StoreError& e) {
+    stage::diag::warn(std::string("cannot record the run: ") + e.what());
+  }
+  if (!sandbox.empty() && status == 2 && record.sandbox.rfind("failed", 0) == 0) return 2;
+  if (!quiet)
+    for (const auto& line : denial_lines) std::cerr << "stage-run: sandbox denied " << line << '\n';
 
   if (!quiet) {
     try {
-      stage::Config config = stage::run_config(options);
+      stage::Config config = stage::config_from_env([&](const char* name) -> std::optional<std::string> {
+        if (std::string_view(name) == "STAGE_DESTDIR") return options.destdir;
+        if (std::string_view(name) == "STAGE_OWNER" && !options.owner.empty()) return options.owner;
+        if (std::string_view(name) == "STAGE_GROUP" && !options.group.empty()) return options.group;
+        return stage::process_env()(name);
+      });
       stage::IdDatabase users(config.passwd_file), groups(config.group_file);
       auto listing = stage::reconcile_stage(options.destdir, options.db, stage::resolve_principal(users, config.owner),
                                             stage::resolve_principal(groups, config.group), false);

@@ -1,14 +1,18 @@
 // run_env: stage-run's environment, preparation and summary.
 #include "stage/run_env.h"
 
+#include <dirent.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <cerrno>
 #include <filesystem>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -128,15 +132,138 @@ std::string dropin_executable(const RunOptions& options) {
 
 SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env) {
   SandboxPolicy policy;
-  policy.writable_trees = {options.destdir, options.workdir, "/tmp", "/var/tmp"};
-  if (auto t = env("TMPDIR"); t && !t->empty() && (*t)[0] == '/') policy.writable_trees.push_back(*t);
+  policy.best_effort = options.best_effort;
+  policy.limits = options.limits;
   std::string db = options.db.empty() ? default_db_path(options.destdir) : options.db;
-  policy.writable_files = {db, db + "-wal", db + "-shm"};
-  for (const char* dev : {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty"}) {
-    struct stat st;
-    if (::stat(dev, &st) == 0) policy.device_files.push_back(dev);
+  if (::geteuid() == 0) {
+    std::string name = options.sandbox_user.empty() ? "nobody" : options.sandbox_user;
+    struct passwd* pw = ::getpwnam(name.c_str());
+    if (!pw) throw ConfigError("--user: '" + name + "': no such user");
+    if (pw->pw_uid == 0) throw ConfigError("--user: '" + name + "' is privileged; name an unprivileged user");
+    // The build directory is handed over to the user (recursive lchown):
+    // never a system directory by mistake.
+    for (const char* system : {"/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc",
+                               "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/var/tmp"})
+      if (options.workdir == system || options.destdir == system)
+        throw ConfigError("--sandbox: will not hand '" + std::string(system) + "' over to " + name +
+                          ": run from the package's own directory, with a stage of its own");
+    policy.switch_user = true;
+    policy.user = name;
+    policy.uid = pw->pw_uid;
+    policy.gid = pw->pw_gid;
+  } else if (!options.sandbox_user.empty()) {
+    struct passwd* pw = ::getpwnam(options.sandbox_user.c_str());
+    if (!pw || pw->pw_uid != ::geteuid())
+      throw ConfigError("--user: only root can run the build as another user ('" + options.sandbox_user + "')");
   }
+
+  // Landlock (inside the namespaces, the private temp directories are ours).
+  policy.writable_trees = {options.destdir, options.workdir, "/tmp", "/var/tmp", "/dev/shm"};
+  policy.writable_files = {db, db + "-wal", db + "-shm"};
+  policy.device_files = {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/random", "/dev/urandom"};
+
+  SandboxView& ns = policy.namespaces;
+  ns.writable_trees = {options.destdir};
+  if (!options.workdir.empty() && !path_within(options.workdir, options.destdir)) ns.writable_trees.push_back(options.workdir);
+  ns.writable_files = policy.writable_files;
+  ns.private_dirs = {"/tmp", "/var/tmp"};
+  ns.dev_nodes = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"};
+  ns.workdir = options.workdir;
+  // Homes: the invoking user's (by $HOME and by the password database), the
+  // sandbox user's, root's and everyone's under /home; /run holds the host's
+  // sockets (D-Bus, systemd).
+  std::vector<std::string> homes;
+  auto add_home = [&](const std::string& h) {
+    if (h.size() > 1 && h[0] == '/' && std::find(homes.begin(), homes.end(), lexical_fold(h)) == homes.end())
+      homes.push_back(lexical_fold(h));
+  };
+  if (auto h = env("HOME")) add_home(*h);
+  if (struct passwd* pw = ::getpwuid(::getuid())) add_home(pw->pw_dir);
+  if (policy.switch_user)
+    if (struct passwd* pw = ::getpwnam(policy.user.c_str())) add_home(pw->pw_dir);
+  add_home("/root");
+  add_home("/home");
+  ns.hidden = homes;
+  ns.hidden.push_back("/run");
+  for (const auto& h : homes)
+    for (const char* secret : {"/.ssh", "/.gnupg"}) ns.secrets.push_back(h + secret);
+  ns.readable = options.allow_read;
+  // The drop-ins must stay reachable even when installed in a hidden home.
+  std::string tools = lexical_fold(options.dropin_dir + "/../..");
+  for (const auto& h : ns.hidden)
+    if (path_within(tools, h)) ns.readable.push_back(tools);
   return policy;
+}
+
+void require_fresh(const RunOptions& options) {
+  if (DIR* d = ::opendir(options.destdir.c_str())) {
+    bool empty = true;
+    while (struct dirent* e = ::readdir(d))
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) empty = false;
+    ::closedir(d);
+    if (!empty) throw ConfigError("--fresh: the stage '" + options.destdir + "' is not empty");
+  }
+  std::string db = options.db.empty() ? default_db_path(options.destdir) : options.db;
+  struct stat st;
+  if (::stat(db.c_str(), &st) != 0) return;
+  std::unique_ptr<Store> store;
+  try {
+    store = Store::open(db, Store::Access::ReadOnly);
+  } catch (const StoreError& e) {
+    if (st.st_size == 0) return;
+    throw ConfigError(std::string("--fresh: ") + e.what());
+  }
+  if (store->holds_anything()) throw ConfigError("--fresh: the database '" + db + "' already holds records");
+}
+
+std::string command_line(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    bool plain = !w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                    "-_./=:,+@%") == std::string::npos;
+    if (plain) {
+      out += w;
+      continue;
+    }
+    out += '\'';
+    for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
+}
+
+std::string current_user_name() {
+  if (struct passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  return std::to_string(::geteuid());
+}
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  struct tm tm;
+  ::gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+void record_run(const RunOptions& options, const RunRecord& run) {
+  auto store = Store::open(options.db.empty() ? default_db_path(options.destdir) : options.db, Store::Access::ReadWrite);
+  store->append_run(run);
+}
+
+std::string format_run_log(const std::vector<RunRecord>& runs) {
+  // One line per run whatever the fields hold: a command line may span lines.
+  auto field = [](const std::string& text) {
+    std::string out;
+    for (char c : text) out += c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\\' ? "\\\\" : std::string(1, c);
+    return out;
+  };
+  std::string out;
+  for (const auto& r : runs)
+    out += field(r.start) + '\t' + field(r.end) + '\t' + std::to_string(r.status) + '\t' + field(r.user) + '\t' +
+           field(r.sandbox) + '\t' + (r.denials.empty() ? "-" : field(r.denials)) + '\t' + field(r.command) + '\n';
+  return out;
 }
 
 namespace {

@@ -42,6 +42,19 @@ CREATE TABLE IF NOT EXISTS info (
 CREATE INDEX IF NOT EXISTS info_file ON info(info_file, dir_file);
 )sql";
 
+// Schema 2: the audit trail of stage-run (one row per run).
+constexpr const char* kRunsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS runs (
+  command TEXT NOT NULL,
+  user TEXT NOT NULL,
+  start TEXT NOT NULL,
+  end TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  sandbox TEXT NOT NULL,
+  denials TEXT NOT NULL
+);
+)sql";
+
 constexpr const char* kColumns =
     "path,type,mode,uname,uid,gname,gid,size,sha256,target,flags,tool,dev,ino,mtime_ns,ctime_ns,disk_size,rdev";
 
@@ -149,6 +162,10 @@ class SqliteStore final : public Store {
       sqlite3_close(db_);
       db_ = nullptr;
       throw StoreError("cannot write database '" + path + "': " + std::strerror(err));
+    }
+    if (version < kStoreSchemaVersion && access != Access::ReadOnly) {
+      // An older stage database of ours gets what it lacks (schema 2: runs).
+      upgrade_schema();
     }
     // Only now, on a database known to be ours, settings that may write.
     // Keep the -wal and -shm files when the last connection closes: no unlink
@@ -320,6 +337,35 @@ class SqliteStore final : public Store {
     }
   }
 
+  void append_run(const RunRecord& run) override {
+    Statement st(db_, "INSERT INTO runs(command,user,start,end,status,sandbox,denials) VALUES(?,?,?,?,?,?,?)");
+    st.bind(1, run.command);
+    st.bind(2, run.user);
+    st.bind(3, run.start);
+    st.bind(4, run.end);
+    st.bind(5, static_cast<int64_t>(run.status));
+    st.bind(6, run.sandbox);
+    st.bind(7, run.denials);
+    st.step();
+  }
+
+  std::vector<RunRecord> list_runs() override {
+    std::vector<RunRecord> out;
+    if (!has_table("runs")) return out;
+    Statement st(db_, "SELECT command,user,start,end,status,sandbox,denials FROM runs ORDER BY rowid");
+    while (st.step())
+      out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), static_cast<int>(st.integer(4)), st.text(5),
+                     st.text(6)});
+    return out;
+  }
+
+  bool holds_anything() override {
+    std::string sql = "SELECT EXISTS(SELECT 1 FROM entries) OR EXISTS(SELECT 1 FROM info)";
+    if (has_table("runs")) sql += " OR EXISTS(SELECT 1 FROM runs)";
+    Statement st(db_, sql.c_str());
+    return st.step() && st.integer(0) != 0;
+  }
+
   void remember_digests(const std::vector<Digest>& digests) override {
     release_snapshot();
     if (digests.empty()) return;
@@ -384,7 +430,7 @@ class SqliteStore final : public Store {
       sqlite3_close(mem);
       throw StoreError("cannot make a new database: out of memory");
     }
-    std::string sql = std::string(kSchema) + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
+    std::string sql = std::string(kSchema) + kRunsSchema + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
     char* err = nullptr;
     std::string image;
     if (sqlite3_exec(mem, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK) {
@@ -496,6 +542,25 @@ class SqliteStore final : public Store {
     }
     if (c.fields & kFlags) st.bind_opt_text(11, e.flags);
     st.bind(12, e.tool);
+  }
+
+  // An older schema gets what it lacks, once, under the write lock.
+  bool has_table(const char* name) {
+    Statement st(db_, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
+    st.bind(1, name);
+    return st.step();
+  }
+
+  void upgrade_schema() {
+    exec("BEGIN IMMEDIATE");
+    try {
+      if (user_version() < 2) exec(kRunsSchema);
+      exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
   }
 
   static void bind_principal(Statement& st, int i, const Principal& p) {

@@ -9,6 +9,7 @@
 #include "stage/listing.h"
 #include "stage/namespaces.h"
 #include "stage/sandbox.h"
+#include "stage/store.h"
 
 namespace stage {
 
@@ -20,6 +21,11 @@ struct RunOptions {
   std::string owner, group;       ///< empty: the defaults
   std::string workdir;            ///< the build directory (passed through, never staged)
   std::string dropin_dir;         ///< goes first on PATH
+  // --sandbox
+  std::string sandbox_user;       ///< started as root: the user COMMAND runs as (empty: nobody)
+  std::vector<std::string> allow_read;  ///< absolute paths the build may read although hidden
+  std::vector<ResourceLimit> limits = default_limits();  ///< after --rlimit
+  bool best_effort = false;       ///< --sandbox=best-effort
   bool root = false;              ///< --root: a user namespace as uid 0, owner/mode changes supervised
 };
 
@@ -52,10 +58,37 @@ void release_namespace_policy(const NamespacePolicy& policy);
 /// The drop-in binary whose calls --root's supervisor passes through (they record themselves).
 std::string dropin_executable(const RunOptions& options);
 
-/// Where a sandboxed build may write: the stage, the database (and its WAL
-/// files, which must exist: keep a connection open), the build directory and
-/// the temporary directories; /dev/null and friends.
+/// The confinement of a sandboxed build (SPEC "stage-run", `--sandbox`): it
+/// may write the stage, the database (and its WAL files, which must exist:
+/// keep a connection open), the build directory and private temporary
+/// directories; the host is read-only; the homes (the invoking user's, the
+/// sandbox user's, /root, /home) and /run are hidden except the build's own
+/// trees, ~/.ssh and ~/.gnupg always, unless --allow-read names them; /dev
+/// is minimal. Started as root it runs as options.sandbox_user (default
+/// nobody). Throws ConfigError for an unknown or privileged user.
 SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env = process_env());
+
+/// --fresh: throws ConfigError unless the stage is missing or empty and the
+/// database is missing or holds nothing (no entries, info records or runs).
+void require_fresh(const RunOptions& options);
+
+/// A command line as a shell would read it back: words quoted only where needed.
+std::string command_line(const std::vector<std::string>& words);
+
+/// The name of the effective user (its number when the password database has none).
+std::string current_user_name();
+
+/// The current time, UTC, ISO 8601 to the second ("2026-11-30T18:00:00Z").
+std::string utc_now();
+
+/// Appends `run` to the audit trail of the stage's database. Throws StoreError.
+void record_run(const RunOptions& options, const RunRecord& run);
+
+/// stage-ls --log: one line per run, oldest first, tab-separated: start,
+/// end, exit status, user, sandbox ("off", "strict", "best-effort; not
+/// enforced: ..."), denials ("-" when none), command line; a newline, tab
+/// or backslash in a field is written \n, \t, \\.
+std::string format_run_log(const std::vector<RunRecord>& runs);
 
 /// The summary printed after the build: entries recorded, untracked files,
 /// and a hint at the likely cause (a Makefile calling /usr/bin/install by

@@ -1,32 +1,89 @@
-// sandbox: stage-run --sandbox. Confines a build with the kernel's help so
-// that what bypasses the drop-ins (cp, a compiler, /usr/bin/install by
-// absolute path) cannot touch the host: no_new_privs, Landlock (writes only
-// where allowed), seccomp (no network sockets), resource limits.
+// sandbox: stage-run --sandbox. Confines a build that may be hostile with the
+// kernel's help: an unprivileged user, namespaces (see namespaces.h), an empty
+// capability bounding set, no_new_privs, resource limits, Landlock (writes only
+// where allowed) and seccomp (no network sockets), and reports what was denied.
 #pragma once
 
-#include <stdexcept>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "stage/namespaces.h"
 
 namespace stage {
 
-/// Where the confined process may write.
-struct SandboxPolicy {
-  std::vector<std::string> writable_trees;  ///< directories: anything below may be written
-  std::vector<std::string> writable_files;  ///< existing files that may be written (the database)
-  std::vector<std::string> device_files;    ///< devices that may be opened for writing (/dev/null)
+/// A resource limit of the confined build.
+struct ResourceLimit {
+  std::string name;    ///< the --rlimit name: "nproc", "fsize", "cpu", "as", "core", "nofile"
+  int resource = 0;    ///< RLIMIT_*
+  uint64_t value = 0;  ///< soft and hard limit; UINT64_MAX: unlimited
 };
 
-/// The kernel cannot confine as asked; what() says why.
-struct SandboxError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+/// The documented defaults: nproc 4096, fsize 64 GiB, cpu 7200 s, as 32 GiB, core 0.
+std::vector<ResourceLimit> default_limits();
+
+/// Applies "NAME=N" (N a number with an optional K, M, G or T suffix, or
+/// "unlimited") to `limits`. Throws ConfigError naming the bad part.
+void set_limit(std::vector<ResourceLimit>& limits, std::string_view spec);
+
+/// How a build is confined.
+struct SandboxPolicy {
+  std::vector<std::string> writable_trees;  ///< Landlock: directories below which anything may be written
+  std::vector<std::string> writable_files;  ///< Landlock: existing files that may be written (the database)
+  std::vector<std::string> device_files;    ///< Landlock: devices that may be opened for writing (/dev/null)
+  SandboxView namespaces;                   ///< the namespaces' view of the host
+  std::vector<ResourceLimit> limits = default_limits();
+  bool best_effort = false;                 ///< run with what the kernel has, and say what was not enforced
+  bool switch_user = false;                 ///< started as root: become `user` first
+  std::string user;                         ///< the unprivileged user (switch_user)
+  uid_t uid = 0;                            ///< its uid (switch_user)
+  gid_t gid = 0;                            ///< its primary group (switch_user)
 };
+
+/// The sandbox cannot be set up as asked; what() names the mechanism.
+using SandboxError = SetupError;
 
 /// The Landlock ABI version of the running kernel (0: none).
 int landlock_abi();
 
-/// Confines the calling process and everything it starts from now on.
-/// Fails closed: throws SandboxError rather than run unconfined.
+/// The kinds of denial the summary and the audit record name.
+enum class Denial { WriteOutside, MetadataOutside, Network, IoUring };
+
+/// What a confined run did and was refused.
+struct SandboxRun {
+  int status = 0;                       ///< the command's exit status (128+N: signal N)
+  std::string setup_error;              ///< not empty: the sandbox could not be set up (fail closed) and the command did not run
+  std::string exec_error;               ///< not empty: the command could not be started
+  std::vector<std::string> unenforced;  ///< best-effort: "STEP: reason" of each mechanism that is missing
+  std::map<Denial, size_t> denials;     ///< how often each kind was refused
+  std::map<Denial, std::string> example;  ///< one example of each (a path, a socket family)
+};
+
+/// Confines the calling process in place, for `--sandbox --root` (whose
+/// namespaces spawn_in_namespaces() makes): empty bounding set, resource
+/// limits, no_new_privs, Landlock, seccomp refusing network sockets and
+/// io_uring (no watcher). Fails closed unless policy.best_effort.
 void enter_sandbox(const SandboxPolicy& policy);
+
+/// Makes the writable trees and files of `policy` usable by policy.uid and
+/// policy.gid (recursive lchown), when policy.switch_user. Throws SandboxError.
+void hand_over(const SandboxPolicy& policy);
+
+/// Runs `exe` with `argv` and `envp` ("NAME=VALUE") confined by `policy`,
+/// watching the system calls the summary reports on; returns when the
+/// command and everything it started are gone.
+SandboxRun run_sandboxed(const SandboxPolicy& policy, const std::string& exe, const std::vector<std::string>& argv,
+                         const std::vector<std::string>& envp);
+
+/// One phrase per kind of denial with its count and example, for the
+/// summary ("2 writes outside the writable trees (e.g. /etc/x)"), and the
+/// usual cause of each.
+std::vector<std::string> describe_denials(const SandboxRun& run);
+/// The audit record's form of the denials: "write-outside=2 (/etc/x); network=1 (AF_INET)"; "" when none.
+std::string audit_denials(const SandboxRun& run);
 
 }  // namespace stage

@@ -53,6 +53,16 @@ struct InfoRecord {
   std::string entry;      ///< the "* Name: (file). Description." text, may span lines
 };
 
+/// One stage-run: the audit trail of a stage (stage-ls --log).
+struct RunRecord {
+  std::string command;   ///< the command line, words quoted where needed
+  std::string user;      ///< the user the command ran as
+  std::string start, end;  ///< UTC, ISO 8601 ("2026-11-30T18:00:00Z")
+  int status = 0;        ///< the command's exit status (128+N: signal N)
+  std::string sandbox;   ///< "off", "strict", or "best-effort" with what was not enforced
+  std::string denials;   ///< what the sandbox refused ("write-outside=2 (/etc/x); network=1 (AF_INET)"), "" when nothing
+};
+
 /// The database could not be used; what() is the message.
 struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -111,6 +121,13 @@ class Store {
   /// changes, in one `BEGIN IMMEDIATE` transaction. Throws StoreError.
   virtual void commit(const Batch& batch) = 0;
 
+  /// Appends a run to the audit trail. Throws StoreError.
+  virtual void append_run(const RunRecord& run) = 0;
+  /// The audit trail, oldest first (empty for a database older than it).
+  virtual std::vector<RunRecord> list_runs() = 0;
+  /// True when anything is recorded: an entry, an info record or a run.
+  virtual bool holds_anything() = 0;
+
   /// A content digest computed by an export, to be reused while the file is unchanged.
   struct Digest {
     std::string path;   ///< logical path of the record
@@ -123,7 +140,8 @@ class Store {
   virtual void remember_digests(const std::vector<Digest>& digests) = 0;
 };
 
-/// The schema version this build writes; newer databases are refused.
-constexpr int kStoreSchemaVersion = 1;
+/// The schema version this build writes; newer databases are refused,
+/// older ones upgraded when opened for writing (2: the `runs` table).
+constexpr int kStoreSchemaVersion = 2;
 
 }  // namespace stage
