@@ -125,7 +125,8 @@ StageRoot::WalkResult StageRoot::walk(std::string_view logical, bool follow_last
         r.leaf = stop_at_parent ? parts.back() : ".";
         return r;
       }
-    } else if (errno == ENOSYS) {
+    } else if (errno == ENOSYS || errno == EPERM) {
+      // No openat2 (before 5.6), or a seccomp filter refuses it (containers).
       g_openat2_missing = true;
     }
     // Otherwise a symlink, a missing or a wrong component: the portable walk
@@ -233,6 +234,39 @@ StageRoot::WalkResult StageRoot::walk(std::string_view logical, bool follow_last
   r.dir = cur;
   r.leaf = ".";
   return r;
+}
+
+StageRoot::StageRoot(int root_fd, std::string destdir) : destdir_(std::move(destdir)) {
+  int fd = ::fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), destdir_);
+  root_ = std::make_shared<UniqueFd>(fd);
+}
+
+void simulate_openat2_refused(bool on) { g_openat2_missing = on; }
+
+int open_in_root(int root_fd, std::string_view logical, int flags) {
+  flags |= O_NOFOLLOW | O_CLOEXEC;
+  std::string rel = logical.size() > 1 ? std::string(logical.substr(1)) : std::string(".");
+  if (!g_openat2_missing) {
+    struct open_how how = {};
+    how.flags = static_cast<uint64_t>(flags);
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
+    if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return fd;
+    g_openat2_missing = true;
+  }
+  try {
+    StageRoot root(root_fd, std::string());
+    Place p = root.locate(logical, /*follow_last=*/false);
+    if (p.error) {
+      errno = p.error;
+      return -1;
+    }
+    return ::openat(p.dirfd, p.name.c_str(), flags);
+  } catch (const std::system_error& e) {
+    errno = e.code().value();
+    return -1;
+  }
 }
 
 Place StageRoot::locate(std::string_view logical, bool follow_last) const {

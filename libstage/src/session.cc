@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "stage/diag.h"
+#include "stage/file_ops.h"
 #include "stage/mode.h"
 #include "stage/path_map.h"
 
@@ -153,6 +154,8 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
     if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
     if ((st.st_mode & 07777) != disk) ::fchmodat(dirfd, name.c_str(), disk, 0);
     record(entry_for(logical, st, mode, default_owner(), default_group()));
+    Place made = root_->locate(logical, false);
+    if (made.error == 0) undo_creation(made, st);
   };
   bool first_staged = true;
   std::vector<std::string> prefixes = ancestor_prefixes(operand, include_last);
@@ -455,6 +458,37 @@ void Session::trace(std::string_view line) {
   ::close(fd);
 }
 
+void Session::undo_on_failure(std::function<void()> undo) {
+  if (store_) undo_.push_back(std::move(undo));
+}
+
+namespace {
+bool still_same(const Place& place, const struct stat& made) {
+  struct stat now;
+  return ::fstatat(place.dirfd, place.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == made.st_dev &&
+         now.st_ino == made.st_ino;
+}
+}  // namespace
+
+void Session::undo_creation(const Place& place, const struct stat& made) {
+  undo_on_failure([place, made] {
+    if (still_same(place, made)) ::unlinkat(place.dirfd, place.name.c_str(), S_ISDIR(made.st_mode) ? AT_REMOVEDIR : 0);
+  });
+}
+
+void Session::undo_replacement(const Place& place, const struct stat& made, int old_fd, const struct stat& old_st) {
+  auto old = std::make_shared<UniqueFd>(old_fd);
+  undo_on_failure([place, made, old, old_st] {
+    if (!still_same(place, made)) return;
+    TempFile back(place);
+    if (back.error() || ::lseek(old->get(), 0, SEEK_SET) != 0 || copy_contents(old->get(), back.fd()) != 0) return;
+    ::fchmod(back.fd(), old_st.st_mode & 07777);
+    struct timespec times[2] = {old_st.st_atim, old_st.st_mtim};
+    ::futimens(back.fd(), times);
+    back.commit();
+  });
+}
+
 int Session::finish() {
   Store::Batch batch;
   for (auto& p : pending_) {
@@ -478,8 +512,11 @@ int Session::finish() {
       store_->commit(batch);
     } catch (const StoreError& e) {
       diag::error(e.what());
+      // Nothing was recorded: take back what the run did to the stage.
+      for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
     }
   }
+  undo_.clear();
   // Close the database now: the last connection to close checkpoints the
   // WAL, so the next drop-in starts from a short WAL instead of rebuilding
   // the WAL index from every frame a build has written (measured: recovery

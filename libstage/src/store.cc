@@ -156,6 +156,14 @@ class SqliteStore final : public Store {
       db_ = nullptr;
       throw StoreError("'" + path + "' is not a stage database; left unchanged");
     }
+    if (access != Access::ReadOnly && sqlite3_db_readonly(db_, "main") == 1) {
+      // SQLite falls back to reading a file it may not write; a drop-in
+      // would only find out at its commit, after changing the stage.
+      int err = ::access(path.c_str(), W_OK) != 0 ? errno : EACCES;
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StoreError("cannot write database '" + path + "': " + std::strerror(err));
+    }
     // Only now, on a database known to be ours, settings that may write.
     // Keep the -wal and -shm files when the last connection closes: no unlink
     // and re-create per drop-in call, and a sandboxed build (which may write
@@ -179,6 +187,7 @@ class SqliteStore final : public Store {
     // Prepared once: chmod -R and chown -R look up every entry they walk.
     if (!get_) get_ = std::make_unique<Statement>(db_, (std::string("SELECT ") + kColumns + " FROM entries WHERE path=?").c_str());
     Statement& st = *get_;
+    hold_snapshot();
     st.reset();
     st.bind(1, path);
     std::optional<Entry> out;
@@ -222,6 +231,7 @@ class SqliteStore final : public Store {
       inode_ = std::make_unique<Statement>(
           db_, (std::string("SELECT ") + kColumns + " FROM entries WHERE dev=?1 AND ino=?2 ORDER BY path").c_str());
     Statement& st = *inode_;
+    hold_snapshot();
     st.reset();
     st.bind(1, static_cast<int64_t>(dev));
     st.bind(2, static_cast<int64_t>(ino));
@@ -239,6 +249,7 @@ class SqliteStore final : public Store {
   }
 
   void commit(const Batch& batch) override {
+    release_snapshot();
     if (batch.empty()) return;
     // IMMEDIATE takes the write lock up front, so the busy timeout covers it.
     exec("BEGIN IMMEDIATE");
@@ -318,6 +329,7 @@ class SqliteStore final : public Store {
   }
 
   void remember_digests(const std::vector<Digest>& digests) override {
+    release_snapshot();
     if (digests.empty()) return;
     exec("BEGIN IMMEDIATE");
     try {
@@ -351,6 +363,21 @@ class SqliteStore final : public Store {
       sqlite3_free(err);
       throw StoreError("database '" + path_ + "': " + message);
     }
+  }
+
+  /// Lookups one after another (chmod -R: two per entry) share one read
+  /// transaction instead of taking and dropping the WAL locks each time
+  /// (four fcntl calls per lookup). Field-level changes make the snapshot's
+  /// age harmless; commit() ends it before taking the write lock.
+  void hold_snapshot() {
+    if (reading_) return;
+    exec("BEGIN");
+    reading_ = true;
+  }
+  void release_snapshot() {
+    if (!reading_) return;
+    reading_ = false;
+    exec("COMMIT");
   }
 
   int user_version() {
@@ -544,6 +571,7 @@ class SqliteStore final : public Store {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::unique_ptr<Statement> get_, inode_;
+  bool reading_ = false;
 };
 
 }  // namespace

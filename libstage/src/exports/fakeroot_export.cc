@@ -22,7 +22,7 @@ std::string line(const struct stat& st, uint32_t mode, uint32_t uid, uint32_t gi
 }  // namespace
 
 std::string format_fakeroot(const std::vector<ListedEntry>& entries, ExportContext& ctx) {
-  require_ids(ctx, entries);
+  prepare_ids(ctx, entries, IdUse::Numeric);
   std::string out;
   std::set<std::pair<uint64_t, uint64_t>> seen;
   seen.insert({ctx.root_stat.st_dev, ctx.root_stat.st_ino});
