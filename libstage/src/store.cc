@@ -130,6 +130,20 @@ class SqliteStore final : public Store {
       db_ = nullptr;
       throw StoreError("cannot open database '" + path + "': " + message);
     }
+    // A constructor that throws never runs the destructor: from here on any
+    // throw closes the connection, or every refused damaged database would
+    // leak one (found by fuzz/store_open_fuzz.cc: a file whose header reads
+    // but whose schema page is malformed failed in the PRAGMAs below).
+    struct CloseOnThrow {
+      sqlite3*& db;
+      bool armed = true;
+      ~CloseOnThrow() {
+        if (armed) {
+          sqlite3_close(db);
+          db = nullptr;
+        }
+      }
+    } close_on_throw{db_};
     // make -j runs many tools at once: wait for the writer instead of failing.
     sqlite3_busy_timeout(db_, 60000);
     int version = 0;
@@ -173,18 +187,12 @@ class SqliteStore final : public Store {
     // the database's files but not create or delete them) keeps working.
     int persist = 1;
     sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    try {
-      exec("PRAGMA synchronous=OFF");
-      // Drop-ins run one after another, each the only connection: each opener
-      // rebuilds the WAL index by reading every frame. The last connection to
-      // close checkpoints; truncating the WAL then keeps that rebuild short.
-      exec("PRAGMA journal_size_limit=0");
-    } catch (const StoreError&) {
-      // A damaged file can fail here too; the destructor will not run.
-      sqlite3_close(db_);
-      db_ = nullptr;
-      throw;
-    }
+    exec("PRAGMA synchronous=OFF");
+    // Drop-ins run one after another, each the only connection: each opener
+    // rebuilds the WAL index by reading every frame. The last connection to
+    // close checkpoints; truncating the WAL then keeps that rebuild short.
+    exec("PRAGMA journal_size_limit=0");
+    close_on_throw.armed = false;
   }
   ~SqliteStore() override {
     get_.reset();  // statements are finalized before the connection closes
