@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <iostream>
 
+#include "stage/cli.h"
 #include "stage/config.h"
 #include "stage/diag.h"
 #include "stage/exports.h"
@@ -39,6 +40,7 @@ void warn_all(const std::vector<std::string>& warnings) {
 
 int main(int argc, char** argv) {
   stage::diag::set_program("stage-ls");
+  stage::diag::set_usage_exit_status(2);
   CLI::App app{"List and export what is staged: the stage on disk joined with its database."};
   std::string destdir, db, format = "ls", prefix = "/usr/pkg";
   std::vector<std::string> paths;
@@ -56,6 +58,7 @@ int main(int argc, char** argv) {
   app.add_flag("--check", check, "QA report: one line per finding, exit 1 when there are any");
   app.add_option("--unknown-id", unknown_id, "numeric id for owners and groups no database knows (mtree, fakeroot)");
   app.add_option("PATH", paths, "logical paths to list (with everything below them)");
+  app.set_version_flag("--version", stage::tool_version_text("stage-ls"), "print the version and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "stage/cli.h"
 #include "stage/config.h"
 #include "stage/diag.h"
 #include "stage/exports.h"
@@ -15,6 +16,7 @@
 
 int main(int argc, char** argv) {
   stage::diag::set_program("stage-pack");
+  stage::diag::set_usage_exit_status(2);
   CLI::App app{"Write a tar archive of the stage with the recorded owners and modes."};
   std::string destdir, db, prefix, output;
   std::optional<uint32_t> unknown_id;
@@ -23,6 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("--prefix", prefix, "pack only what lies below this logical path, named relative to it");
   app.add_option("-o,--output", output, "the archive: OUT.tar, .tar.gz, .tar.bz2, .tar.xz or .tar.zst")->required();
   app.add_option("--unknown-id", unknown_id, "numeric id for owners and groups no database knows");
+  app.set_version_flag("--version", stage::tool_version_text("stage-pack"), "print the version and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

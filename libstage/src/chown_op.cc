@@ -197,6 +197,7 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
         Entry changed = *rec;
         if (options.user) changed.owner = *options.user;
         if (options.group) changed.group = *options.group;
+        changed.mode = mode_after_chown(changed.mode, changed.type == EntryType::Dir);
         changed.tool = diag::tool();
         session.record_change(std::move(changed));
       } else if ((options.user && !options.user->id) || (options.group && !options.group->id)) {

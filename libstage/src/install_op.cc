@@ -204,6 +204,33 @@ std::optional<bool> install_link(Session& session, const InstallOptions& options
   return std::nullopt;
 }
 
+/// The directory entry a place names: its parent directory's identity and its last component.
+bool same_entry(const Place& a, const Place& b) {
+  auto split = [](const Place& p, struct stat* parent) {
+    auto slash = p.name.find_last_of('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : p.name.substr(0, slash);
+    if (::fstatat(p.dirfd, dir.c_str(), parent, 0) != 0) return std::string("\0");
+    return slash == std::string::npos ? p.name : p.name.substr(slash + 1);
+  };
+  struct stat pa, pb;
+  std::string la = split(a, &pa), lb = split(b, &pb);
+  return la == lb && la != std::string("\0") && pa.st_dev == pb.st_dev && pa.st_ino == pb.st_ino;
+}
+
+/// GNU's same_file_ok (copy.c) for install, which dereferences the source
+/// and unlinks the destination before writing it: a destination that is a
+/// symlink, or another hard link of the source, is simply replaced. One
+/// directory entry as both is refused: where GNU goes on (the same symlink
+/// twice) it removes it and then cannot read it; we keep it (README).
+bool replaces_same_file(const Place& src, const Place& dest, const struct stat& dst_lst) {
+  struct stat src_lst;
+  if (::fstatat(src.dirfd, src.name.c_str(), &src_lst, AT_SYMLINK_NOFOLLOW) != 0) return false;
+  bool same_link = src_lst.st_dev == dst_lst.st_dev && src_lst.st_ino == dst_lst.st_ino;
+  if (same_link && same_entry(src, dest)) return false;
+  if (S_ISLNK(dst_lst.st_mode)) return true;
+  return same_link && !S_ISLNK(src_lst.st_mode) && dst_lst.st_nlink > 1;
+}
+
 }  // namespace
 
 std::string name_in_directory(std::string_view directory, std::string_view source) {
@@ -248,7 +275,19 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     }
     dest = session.place(dest_operand, false);
   }
+  // GNU's copy says "'SRC' -> 'DEST'" before it opens the destination, so
+  // a failure from there on comes after the line: say_copy() once, at the
+  // first such failure or at the end.
+  bool said = false;
+  auto say_copy = [&](const std::string& backup) {
+    if (!options.verbose || said) return;
+    said = true;
+    std::printf("%s -> %s", quote(source).c_str(), quote(dest_operand).c_str());
+    if (!backup.empty()) std::printf(" (backup: %s)", quote(backup).c_str());
+    std::printf("\n");
+  };
   if (dest.error) {
+    if (dest.error == ENOENT) say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), dest.error);
     return false;
   }
@@ -265,6 +304,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     return false;
   }
   if (!dest_exists && trailing_slash) {
+    say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), ENOTDIR);
     return false;
   }
@@ -275,14 +315,18 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       diag::error("cannot overwrite directory " + quote(dest_operand) + " with non-directory");
       return false;
     }
-    if (followed.st_dev == src_st.st_dev && followed.st_ino == src_st.st_ino) {
+    if (followed.st_dev == src_st.st_dev && followed.st_ino == src_st.st_ino && !replaces_same_file(src, dest, dst_st)) {
       diag::error(quote(source) + " and " + quote(dest_operand) + " are the same file");
       return false;
     }
   }
 
   Principal owner = options.owner.value_or(session.default_owner());
-  Principal group = options.group.value_or(session.default_group());
+  // A new file in a setgid directory takes the directory's group (an
+  // existing one keeps its inode's group, but GNU's install replaces it).
+  std::optional<Principal> inherited;
+  if (dest.staged && !options.group) inherited = session.setgid_parent_group(dest.logical);
+  Principal group = options.group.value_or(inherited.value_or(session.default_group()));
 
   if (options.link != InstallOptions::Link::Copy) {
     if (auto linked = install_link(session, options, src, dest, source, dest_operand, src_st, owner, group))
@@ -305,18 +349,24 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
 
   TempFile tmp(dest);
   if (tmp.error()) {
+    say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), tmp.error());
     return false;
   }
   if (int err = copy_contents(src_fd, tmp.fd())) {
+    say_copy("");
     diag::error("error copying " + quote(source) + " to " + quote(dest_operand), err);
     return false;
   }
   if (options.strip) {
-    if (!run_strip(options.strip_program, external_path(session, dest, tmp.name()))) return false;
+    if (!run_strip(options.strip_program, external_path(session, dest, tmp.name()))) {
+      say_copy("");
+      return false;
+    }
     // strip may write a new file and rename it over ours: the mode, owner and
     // times below must go to the file now at the temporary name.
     if (int err = tmp.reopen()) {
+      say_copy("");
       diag::error("cannot open " + quote(dest_operand), err);
       return false;
     }
@@ -326,18 +376,21 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     uid_t uid = options.owner && options.owner->id ? *options.owner->id : static_cast<uid_t>(-1);
     gid_t gid = options.group && options.group->id ? *options.group->id : static_cast<gid_t>(-1);
     if ((uid != static_cast<uid_t>(-1) || gid != static_cast<gid_t>(-1)) && ::fchown(tmp.fd(), uid, gid) != 0) {
+      say_copy("");
       diag::error("cannot change ownership of " + quote(dest_operand), errno);
       return false;
     }
   }
   mode_t disk_mode = dest.staged ? disk_mode_for(options.file_mode, false) : options.file_mode;
   if (::fchmod(tmp.fd(), disk_mode) != 0) {
+    say_copy("");
     diag::error("cannot change permissions of " + quote(dest_operand), errno);
     return false;
   }
   if (options.preserve_timestamps) {
     struct timespec times[2] = {src_st.st_atim, src_st.st_mtim};
     if (::futimens(tmp.fd(), times) != 0) {
+      say_copy("");
       diag::error("cannot set timestamps for " + quote(dest_operand), errno);
       return false;
     }
@@ -346,6 +399,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
   auto backup = make_backup(session, options, dest, dest_operand);
   if (!backup) return false;
   if (int err = tmp.commit()) {
+    say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), err);
     return false;
   }
@@ -353,10 +407,8 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     // GNU's install unlinks an existing destination first and says so; the
     // rename here replaces it in one step, but the user sees the same.
     if (dest_exists && backup->empty()) std::printf("removed %s\n", quote(dest_operand).c_str());
-    std::printf("%s -> %s", quote(source).c_str(), quote(dest_operand).c_str());
-    if (!backup->empty()) std::printf(" (backup: %s)", quote(*backup).c_str());
-    std::printf("\n");
   }
+  say_copy(*backup);
   if (dest.staged) {
     struct stat final_st;
     ::fstat(tmp.fd(), &final_st);
@@ -422,12 +474,19 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
     return true;
   }
   auto previous = session.lookup(target.logical);
+  // A new directory in a setgid directory has the setgid bit from mkdir(2)
+  // (kept unless -m cares about it) and the directory's group.
+  std::optional<Principal> inherited;
+  if (created) inherited = session.setgid_parent_group(target.logical);
   // An existing directory's old mode is its record, else what is on disk.
-  mode_t recorded = created ? options.dir_mode : final_mode(previous ? previous->mode : st.st_mode);
+  mode_t recorded = created ? final_mode(inherited ? S_ISGID : 0) : final_mode(previous ? previous->mode : st.st_mode);
   mkdir_mode = disk_mode_for(recorded, true);
   if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
   Principal owner = options.owner ? *options.owner : previous ? previous->owner : session.default_owner();
-  Principal group = options.group ? *options.group : previous ? previous->group : session.default_group();
+  Principal group = options.group     ? *options.group
+                    : previous        ? previous->group
+                    : inherited       ? *inherited
+                                      : session.default_group();
   ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
   session.record(entry_for(target.logical, st, recorded, owner, group));
   append_metalog(options, target.logical, "dir", recorded, owner, group);

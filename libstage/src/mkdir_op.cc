@@ -56,8 +56,11 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
     return false;
   }
 
-  // What a root run would get, without the setgid bit a parent passes on.
-  mode_t made = mkdir_mode(options) & 01777 & ~options.umask_self;
+  // What a root run would get: mkdir(2) in a setgid directory adds the
+  // setgid bit (kept unless -m mentions it) and takes the directory's group.
+  std::optional<Principal> inherited;
+  if (target.staged) inherited = session.setgid_parent_group(target.logical);
+  mode_t made = (mkdir_mode(options) & 01777 & ~options.umask_self) | (inherited ? S_ISGID : 0);
   mode_t recorded = mode_after(options, made).value_or(made);
   mode_t disk = target.staged ? disk_mode_for(recorded, true) : mkdir_mode(options) & 07777;
   if (::mkdirat(target.dirfd, target.name.c_str(), disk) != 0) {
@@ -77,7 +80,7 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
     // The umask took bits: the stage's rule wants exactly `disk`.
     if ((st.st_mode & 07777) != disk) ::fchmodat(target.dirfd, target.name.c_str(), disk, 0);
     ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
-    session.record(entry_for(target.logical, st, recorded, session.default_owner(), session.default_group()));
+    session.record(entry_for(target.logical, st, recorded, session.default_owner(), inherited.value_or(session.default_group())));
     return true;
   }
   auto chmod_to = mode_after(options, st.st_mode);

@@ -144,7 +144,9 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
     struct stat st;
     if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
     if ((st.st_mode & 07777) != disk) ::fchmodat(dirfd, name.c_str(), disk, 0);
-    record(entry_for(logical, st, mode, default_owner(), default_group()));
+    // Ancestors are made with mkdir(2) alone: a setgid parent passes on its bit and group.
+    auto inherited = setgid_parent_group(logical);
+    record(entry_for(logical, st, inherited ? mode | S_ISGID : mode, default_owner(), inherited.value_or(default_group())));
   };
   bool first_staged = true;
   std::vector<std::string> prefixes = ancestor_prefixes(operand, include_last);
@@ -264,6 +266,14 @@ void Session::forget(const std::string& logical, bool tree) {
   std::erase_if(pending_.put, [&](const Entry& e) { return tree ? path_within(e.path, logical) : e.path == logical; });
   (tree ? pending_.remove_tree : pending_.remove).push_back(logical);
   if (!config_.trace.empty()) trace(diag::tool() + " remove " + logical);
+}
+
+std::optional<Principal> Session::setgid_parent_group(const std::string& logical) {
+  auto slash = logical.find_last_of('/');
+  if (slash == std::string::npos || logical == "/") return std::nullopt;
+  auto parent = lookup(slash == 0 ? "/" : logical.substr(0, slash));
+  if (!parent || parent->type != EntryType::Dir || !(parent->mode & S_ISGID)) return std::nullopt;
+  return parent->group;
 }
 
 std::optional<Entry> Session::lookup(const std::string& logical) {

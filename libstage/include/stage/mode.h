@@ -43,6 +43,12 @@ mode_t current_umask();
 /// setid, sticky, group- or world-writable.
 mode_t disk_mode_for(mode_t recorded, bool is_dir);
 
+/// The mode chown(2) leaves (Linux's rule, root included, so a root install
+/// gets it too): a non-directory loses setuid, and setgid when it is
+/// group-executable; a directory keeps both. GNU chown calls chown(2) even
+/// when owner and group stay the same.
+mode_t mode_after_chown(mode_t mode, bool is_dir);
+
 /// "-rwsr-xr-x" for a mode and a type letter ('-', 'd', 'l', 'p', 'c', 'b').
 std::string mode_string(mode_t mode, char type_letter);
 
