@@ -8,7 +8,7 @@ for page in stage-run.1 stage-ls.1 stage-pack.1 stage.7; do
   out=$(mandoc -T lint -W warning "$M/$page" 2>&1); rc=$?
   expect_eq "$page: mandoc -T lint -W warning is clean" "" "$out"
   expect_eq "$page: mandoc -T lint exit status" 0 "$rc"
-  check "$page renders" sh -c "mandoc -T utf8 '$M/$page' | grep -q 'SEE ALSO'"
+  check "$page renders" sh -c "mandoc -T ascii '$M/$page' | sed 's/.\x08//g' | grep -q '^SEE ALSO'"
 done
 # Every long option --help shows is documented.
 for t in stage-run stage-ls stage-pack; do
