@@ -286,9 +286,10 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     if (!backup.empty()) std::printf(" (backup: %s)", quote(backup).c_str());
     std::printf("\n");
   };
-  if (dest.error) {
-    if (dest.error == ENOENT) say_copy("");
-    diag::error("cannot create regular file " + quote(dest_operand), dest.error);
+  // An empty name is ENOENT to the kernel (and would name "." to a TempFile).
+  if (int err = dest.error ? dest.error : dest_operand.empty() ? ENOENT : 0) {
+    if (err == ENOENT) say_copy("");
+    diag::error("cannot create regular file " + quote(dest_operand), err);
     return false;
   }
 
@@ -421,7 +422,9 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
 }
 
 bool install_directory(Session& session, const InstallOptions& options, std::string_view directory) {
-  Place target = session.place(directory, true);
+  // mkdir(2) sees the name itself: an existing symlink is not followed (a
+  // dangling one is not made), only what an existing name leads to is changed.
+  Place target = session.place(directory, false);
   auto announce = [&](const std::string& name) {
     if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
   };
@@ -431,7 +434,7 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
       diag::error("cannot create directory " + quote(failed.empty() ? std::string(directory) : failed), err);
       return false;
     }
-    target = session.place(directory, true);
+    target = session.place(directory, false);
     if (target.error) {
       diag::error("cannot create directory " + quote(directory), target.error);
       return false;
@@ -442,9 +445,19 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
   mode_t mkdir_mode = staged ? disk_mode_for(options.dir_mode, true) : options.dir_mode;
   bool created = ::mkdirat(target.dirfd, target.name.c_str(), staged ? mkdir_mode : (options.dir_mode & 0777) & ~(options.owner || options.group ? 077 : 0)) == 0;
   int mkdir_errno = errno;
+  if (!created && staged) target = session.place(directory, true);
   struct stat st;
-  if (stat_place(target, &st, true) != 0 || !S_ISDIR(st.st_mode)) {
-    diag::error("cannot create directory " + quote(directory), created ? errno : mkdir_errno == EEXIST ? EEXIST : mkdir_errno);
+  int stat_err = target.error ? target.error : stat_place(target, &st, true);
+  if (stat_err == 0 && !S_ISDIR(st.st_mode)) stat_err = ENOTDIR;
+  if (stat_err != 0) {
+    // gnulib's make_dir_parents: an existing name that leads nowhere (a
+    // dangling symlink, a loop) fails in dirchownmod, a non-directory in mkdir.
+    if (!created && mkdir_errno == EEXIST && stat_err != ENOTDIR)
+      diag::error(std::string(options.owner || options.group ? "cannot change owner and permissions of "
+                                                             : "cannot change permissions of ") + quote(directory),
+                  stat_err);
+    else
+      diag::error("cannot create directory " + quote(directory), created ? stat_err : mkdir_errno);
     return false;
   }
   if (created) announce(std::string(directory));

@@ -464,8 +464,10 @@ class Linker {
     struct stat st;
     if (stat_place(dest, &st, false) != 0) return;
     Entry e;
-    // A new name in a setgid directory takes the directory's group.
-    Principal group = s_.setgid_parent_group(dest.logical).value_or(s_.default_group());
+    // A new inode (a symlink, a copy) in a setgid directory takes the
+    // directory's group; a hard link keeps its inode's.
+    Principal group = s_.default_group();
+    if (o_.symbolic || !S_ISLNK(st.st_mode)) group = s_.setgid_parent_group(dest.logical).value_or(group);
     if (o_.symbolic || S_ISLNK(st.st_mode)) {
       e = entry_for(dest.logical, st, st.st_mode & 07777, s_.default_owner(), group);
       std::string text(static_cast<size_t>(st.st_size) + 1, '\0');

@@ -41,7 +41,9 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
   auto announce = [&](const std::string& name) {
     if (options.verbose) std::printf("%s: created directory %s\n", diag::program().c_str(), quote(name).c_str());
   };
-  Place target = session.place(operand, options.parents);
+  // mkdir(2) sees the name itself: a dangling symlink is "File exists", never
+  // a directory made where it points.
+  Place target = session.place(operand, false);
   // A host place is not resolved in advance: make (or keep) its parents.
   if (options.parents && (!target.staged || target.error)) {
     std::string failed;
@@ -49,7 +51,7 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
       diag::error("cannot create directory " + quote(failed.empty() ? std::string(operand) : failed), err);
       return false;
     }
-    target = session.place(operand, true);
+    target = session.place(operand, false);
   }
   if (target.error) {
     diag::error("cannot create directory " + quote(operand), target.error);
@@ -66,7 +68,9 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
   if (::mkdirat(target.dirfd, target.name.c_str(), disk) != 0) {
     int err = errno;
     struct stat st;
-    if (options.parents && err == EEXIST && stat_place(target, &st, true) == 0 && S_ISDIR(st.st_mode)) return true;
+    // -p keeps an existing directory, also one a symlink leads to.
+    Place existing = options.parents && err == EEXIST && target.staged ? session.place(operand, true) : target;
+    if (options.parents && err == EEXIST && stat_place(existing, &st, true) == 0 && S_ISDIR(st.st_mode)) return true;
     diag::error("cannot create directory " + quote(operand), err);
     return false;
   }

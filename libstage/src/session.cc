@@ -78,9 +78,13 @@ Session::~Session() = default;
 Store& Session::store() { return *store_; }
 
 Place Session::place(std::string_view operand, bool follow_last) {
-  if (config_.active) {
+  // An empty name is no path (the kernel's ENOENT, as GNU reports), not the
+  // working directory it would fold to: it stays a host place.
+  if (config_.active && !operand.empty()) {
     MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
-    if (m.staged) return root_->locate(m.path, follow_last);
+    // "link/" names what the link leads to, as the kernel resolves it; the
+    // folded path lost the slash.
+    if (m.staged) return root_->locate(m.path, follow_last || operand.back() == '/');
   }
   Place p;
   p.name = std::string(operand);
@@ -88,10 +92,10 @@ Place Session::place(std::string_view operand, bool follow_last) {
 }
 
 Place Session::source(std::string_view operand, bool follow_last) {
-  if (config_.active) {
+  if (config_.active && !operand.empty()) {
     MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
     if (m.staged) {
-      Place p = root_->locate(m.path, follow_last);
+      Place p = root_->locate(m.path, follow_last || operand.back() == '/');
       struct stat st;
       bool present = p.error == 0 && ::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
       if (present || m.via_destdir) return p;
