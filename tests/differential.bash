@@ -81,9 +81,19 @@ campaign_fixture() {
 # set-id file.
 CAMPAIGN_SETUP='install -d -g games -m 2775 s && install -m 6755 -g games f f6'
 
-# campaign_cases TOOL N SEED: N generated command lines for TOOL, one a line.
+# pick_into VAR WORD...: VAR gets one of the words, at random. No subshell:
+# bash reseeds RANDOM in each one, so $(pick ...) is not reproducible.
+pick_into() {
+  local -n _pick=$1
+  shift
+  local words=("$@")
+  _pick=${words[RANDOM % ${#words[@]}]}
+}
+
+# campaign_cases TOOL N SEED: N generated command lines for TOOL, one a line
+# (the same ones for the same seed).
 campaign_cases() {
-  local tool=$1 n=$2 i k args opt t
+  local tool=$1 n=$2 i k args opt w
   RANDOM=$3
   local files=(f g d d/a lf ld dang loop missing d/sub e s s/new f6 hg d/up d/sub/parent new ld/ e/x '' d/ s/x/y)
   local modes=(755 644 0 7777 4755 2755 1777 00755 000644 u+x g-w o= a=r +x -x u=rwx,g=rx,o= u+s g+s +t a+X
@@ -94,33 +104,33 @@ campaign_cases() {
     args=()
     case $tool in
       install)
-        opt=$(pick '' '' -v -c -C -p -D -b -d -dv -Dv -T -t)
-        case $opt in -t) args+=(-t "$(pick d s e new missing f)") ;; ?*) args+=("$opt") ;; esac
-        [ $((RANDOM % 2)) -eq 0 ] && args+=(-m "$(pick "${modes[@]}")")
-        [ $((RANDOM % 4)) -eq 0 ] && args+=(-o "$(pick root bin daemon nosuch 0 1234)")
-        [ $((RANDOM % 4)) -eq 0 ] && args+=(-g "$(pick root games staff nosuch 0 4321)")
-        for ((k = RANDOM % 3 + 1; k > 0; k--)); do args+=("$(pick "${files[@]}")"); done ;;
+        pick_into opt '' '' -v -c -C -p -D -b -d -dv -Dv -T -t
+        case $opt in -t) pick_into w d s e new missing f; args+=(-t "$w") ;; ?*) args+=("$opt") ;; esac
+        [ $((RANDOM % 2)) -eq 0 ] && { pick_into w "${modes[@]}"; args+=(-m "$w"); }
+        [ $((RANDOM % 4)) -eq 0 ] && { pick_into w root bin daemon nosuch 0 1234; args+=(-o "$w"); }
+        [ $((RANDOM % 4)) -eq 0 ] && { pick_into w root games staff nosuch 0 4321; args+=(-g "$w"); }
+        for ((k = RANDOM % 3 + 1; k > 0; k--)); do pick_into w "${files[@]}"; args+=("$w"); done ;;
       mkdir)
-        opt=$(pick '' '' -p -v -pv)
+        pick_into opt '' '' -p -v -pv
         [ -n "$opt" ] && args+=("$opt")
-        [ $((RANDOM % 2)) -eq 0 ] && args+=(-m "$(pick "${modes[@]}")")
-        for ((k = RANDOM % 2 + 1; k > 0; k--)); do args+=("$(pick new s/new s/n/m d/new new/a/b f f/x dang lf ld/x e s d/sub/parent/z '' n/)"); done ;;
+        [ $((RANDOM % 2)) -eq 0 ] && { pick_into w "${modes[@]}"; args+=(-m "$w"); }
+        for ((k = RANDOM % 2 + 1; k > 0; k--)); do pick_into w new s/new s/n/m d/new new/a/b f f/x dang lf ld/x e s d/sub/parent/z '' n/; args+=("$w"); done ;;
       ln)
-        opt=$(pick '' '' -s -f -sf -n -sfn -v -sv -b -sb -r -sr -srf -T -sT -L -P -fv)
+        pick_into opt '' '' -s -f -sf -n -sfn -v -sv -b -sb -r -sr -srf -T -sT -L -P -fv
         [ -n "$opt" ] && args+=("$opt")
-        [ $((RANDOM % 5)) -eq 0 ] && args+=(-t "$(pick d s e new lf)")
-        for ((k = RANDOM % 3 + 1; k > 0; k--)); do args+=("$(pick "${files[@]}")"); done ;;
+        [ $((RANDOM % 5)) -eq 0 ] && { pick_into w d s e new lf; args+=(-t "$w"); }
+        for ((k = RANDOM % 3 + 1; k > 0; k--)); do pick_into w "${files[@]}"; args+=("$w"); done ;;
       chmod)
-        opt=$(pick '' '' '' -R -v -c -f -Rv -Rc --silent)
+        pick_into opt '' '' '' -R -v -c -f -Rv -Rc --silent
         [ -n "$opt" ] && args+=("$opt")
-        args+=("$(pick "${modes[@]}")")
-        for ((k = RANDOM % 3 + 1; k > 0; k--)); do args+=("$(pick "${files[@]}")"); done ;;
+        pick_into w "${modes[@]}"; args+=("$w")
+        for ((k = RANDOM % 3 + 1; k > 0; k--)); do pick_into w "${files[@]}"; args+=("$w"); done ;;
       chown|chgrp)
-        opt=$(pick '' '' -R -h -v -c -f -Rv -Rh -RH -RL -Rc -hv --dereference --from=root --from=:games --from=bin:staff)
+        pick_into opt '' '' -R -h -v -c -f -Rv -Rh -RH -RL -Rc -hv --dereference --from=root --from=:games --from=bin:staff
         [ "$tool" = chgrp ] && [[ $opt == --from* ]] && opt=
         [ -n "$opt" ] && args+=("$opt")
-        if [ "$tool" = chown ]; then args+=("$(pick "${specs[@]}")"); else args+=("$(pick "${groups[@]}")"); fi
-        for ((k = RANDOM % 3 + 1; k > 0; k--)); do args+=("$(pick "${files[@]}")"); done
+        if [ "$tool" = chown ]; then pick_into w "${specs[@]}"; args+=("$w"); else pick_into w "${groups[@]}"; args+=("$w"); fi
+        for ((k = RANDOM % 3 + 1; k > 0; k--)); do pick_into w "${files[@]}"; args+=("$w"); done
         # GNU -v prints uninitialised memory for an undereferenceable loop (chown-matches-gnu.sh).
         if [[ " ${args[*]} " == *" loop "* && $opt == -*v* ]]; then args=("${args[@]:1}"); fi ;;
     esac
@@ -153,7 +163,7 @@ campaign_batch() {
 # against GNU's, and (2) staged by nobody (STAGE_STRICT=1, as GNU knows no
 # unknown names) against GNU's as root (needs root). Each case's status,
 # output and resulting tree must be the same; one check per mode, listing
-# every case that differs.
+# every case that differs. CAMPAIGN_REPORTS=DIR keeps the reports there.
 campaign() {
   local tool=$1 n=$2 seed=$3 c=$T/campaign-$1 cmp="python3 $STAGE_SOURCE/tests/tools/campaign_compare.py"
   local treecmp="python3 $STAGE_SOURCE/tests/tools/tree_compare.py"
@@ -165,8 +175,9 @@ campaign() {
   mkdir -m 777 "$c/gnu" "$c/ours"
   campaign_batch "$c/gnu" "$GNUBIN" "$T/campaign-fixture" "$c/cases" -u STAGE_DESTDIR
   campaign_batch "$c/ours" "$STAGE_DROPINS" "$T/campaign-fixture" "$c/cases" -u STAGE_DESTDIR
+  local keep=${CAMPAIGN_REPORTS:-}
   if $cmp logs "$c/gnu" "$c/ours" >"$c/inactive.report"; then
-    pass "$tool: $n generated cases, inactive, same as GNU"
+    pass "$tool: $n generated cases, inactive, same as GNU"; grep '^known' "$c/inactive.report"
   else
     fail "$tool: inactive cases differ from GNU: $(head -1 "$c/inactive.report")"; sed -n '2,40p' "$c/inactive.report" >&2
   fi
@@ -180,8 +191,12 @@ campaign() {
   $treecmp snapshot "$c/root" / >"$c/root.list"
   "$STAGE_BIN/stage-ls" --destdir "$c/stage" --format mtree >"$c/stage.mtree" 2>"$c/stage-ls.err"
   $treecmp mtree "$c/stage.mtree" "$c/stage" / >"$c/stage.list"
-  if $cmp staged "$c/root" "$c/stage" "$c/root.list" "$c/stage.list" >"$c/staged.report"; then
-    pass "$tool: $n generated cases, staged by nobody, same as a root run"
+  [ -n "$keep" ] && cp "$c/inactive.report" "$keep/$tool-inactive.report"
+  $cmp staged "$c/root" "$c/stage" "$c/root.list" "$c/stage.list" >"$c/staged.report"
+  local staged_rc=$?
+  [ -n "$keep" ] && cp "$c/staged.report" "$keep/$tool-staged.report"
+  if [ "$staged_rc" -eq 0 ]; then
+    pass "$tool: $n generated cases, staged by nobody, same as a root run"; grep '^known' "$c/staged.report"
   else
     fail "$tool: staged cases differ from a root run: $(head -1 "$c/staged.report")"; sed -n '2,40p' "$c/staged.report" >&2
   fi

@@ -222,7 +222,8 @@ bool same_entry(const Place& a, const Place& b) {
 /// symlink, or another hard link of the source, is simply replaced. One
 /// directory entry as both is refused: where GNU goes on (the same symlink
 /// twice) it removes it and then cannot read it; we keep it (README).
-bool replaces_same_file(const Place& src, const Place& dest, const struct stat& dst_lst) {
+bool replaces_same_file(Session& session, std::string_view source, const Place& dest, const struct stat& dst_lst) {
+  Place src = session.source(source, false);  // the name itself, not what it leads to
   struct stat src_lst;
   if (::fstatat(src.dirfd, src.name.c_str(), &src_lst, AT_SYMLINK_NOFOLLOW) != 0) return false;
   bool same_link = src_lst.st_dev == dst_lst.st_dev && src_lst.st_ino == dst_lst.st_ino;
@@ -249,17 +250,7 @@ bool is_directory_operand(Session& session, std::string_view operand, int* error
 }
 
 bool install_file(Session& session, const InstallOptions& options, std::string_view source, std::string_view dest_operand) {
-  Place src = session.source(source);
-  struct stat src_st;
-  if (int err = stat_place(src, &src_st, true)) {
-    diag::error("cannot stat " + quote(source), err);
-    return false;
-  }
-  if (S_ISDIR(src_st.st_mode)) {
-    diag::error("omitting directory " + quote(source));
-    return false;
-  }
-
+  // GNU's -D makes the destination's directories before it looks at the source.
   Place dest = session.place(dest_operand, false);
   // A host place is not resolved in advance, so its parents are always made
   // (existing ones are kept); a staged one says whether its parent failed
@@ -275,6 +266,17 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     }
     dest = session.place(dest_operand, false);
   }
+  Place src = session.source(source);
+  struct stat src_st;
+  if (int err = stat_place(src, &src_st, true)) {
+    diag::error("cannot stat " + quote(source), err);
+    return false;
+  }
+  if (S_ISDIR(src_st.st_mode)) {
+    diag::error("omitting directory " + quote(source));
+    return false;
+  }
+
   // GNU's copy says "'SRC' -> 'DEST'" before it opens the destination, so
   // a failure from there on comes after the line: say_copy() once, at the
   // first such failure or at the end.
@@ -310,13 +312,15 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     return false;
   }
   if (dest_exists) {
+    // What the destination leads to (GNU stats it following symlinks): in
+    // the stage, resolved inside the root.
     struct stat followed = dst_st;
-    if (!dest.staged && S_ISLNK(dst_st.st_mode)) stat_place(dest, &followed, true);
+    if (S_ISLNK(dst_st.st_mode)) stat_place(dest.staged ? session.place(dest_operand, true) : dest, &followed, true);
     if (S_ISDIR(dst_st.st_mode)) {
       diag::error("cannot overwrite directory " + quote(dest_operand) + " with non-directory");
       return false;
     }
-    if (followed.st_dev == src_st.st_dev && followed.st_ino == src_st.st_ino && !replaces_same_file(src, dest, dst_st)) {
+    if (followed.st_dev == src_st.st_dev && followed.st_ino == src_st.st_ino && !replaces_same_file(session, source, dest, dst_st)) {
       diag::error(quote(source) + " and " + quote(dest_operand) + " are the same file");
       return false;
     }
