@@ -172,7 +172,14 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
     }
 
     std::optional<Entry> rec;
+    // The stale referent -v shows after a failed dereference is, in the
+    // stage, the previous referent's record (its owner, not the disk's).
+    static std::optional<Entry> last_referent_record;
     if (ok && e.place.staged) rec = session.current_entry(target, st);
+    if (options.dereference && S_ISLNK(e.st.st_mode) && e.place.staged && have_stats) {
+      if (ok) last_referent_record = rec;
+      else if (last_referent_record) rec = last_referent_record;
+    }
 
     bool do_chown = false;
     if (ok) {

@@ -308,6 +308,23 @@ bool same_kind(EntryType recorded, const struct stat& st) {
 Entry Session::current_entry(const Place& place, const struct stat& st) {
   if (auto rec = lookup(place.logical); rec && same_kind(rec->type, st)) return *rec;
   Entry e = entry_for(place.logical, st, st.st_mode & 07777, default_owner(), default_group());
+  if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+    // Another name of a recorded file (both put there by cp -a, say, and
+    // that one changed by the tools): one inode, one owner and mode.
+    std::vector<Entry> names = store().list_inode(static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino));
+    for (const auto& p : pending_.put)
+      if (p.disk && p.disk->dev == static_cast<uint64_t>(st.st_dev) && p.disk->ino == static_cast<uint64_t>(st.st_ino))
+        names.push_back(p);
+    for (const auto& name : names) {
+      auto now = lookup(name.path);  // this run's version, if any
+      if (!now || !now->disk || now->disk->dev != e.disk->dev || now->disk->ino != e.disk->ino) continue;
+      if (now->type != EntryType::File && now->type != EntryType::Hardlink) continue;
+      e.mode = now->mode;
+      e.owner = now->owner;
+      e.group = now->group;
+      break;
+    }
+  }
   if (S_ISLNK(st.st_mode)) {
     std::string buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
     ssize_t n = ::readlinkat(place.dirfd, place.name.c_str(), buf.data(), buf.size());
