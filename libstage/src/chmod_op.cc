@@ -71,7 +71,8 @@ int chmod_staged(Session& session, const WalkEntry& e, mode_t new_mode, Entry& r
   rec.disk = disk_identity(now);
   if (!fresh) rec.sha256.clear();
   if (rec.type == EntryType::File || rec.type == EntryType::Hardlink) rec.size = static_cast<uint64_t>(now.st_size);
-  session.record_change(rec);
+  // Only the mode and what the disk now is: a chown that finished meanwhile keeps its owner.
+  session.record_change(rec, Store::kMode | Store::kDisk);
   return 0;
 }
 

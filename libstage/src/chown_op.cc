@@ -206,7 +206,9 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
         if (options.group) changed.group = *options.group;
         changed.mode = mode_after_chown(changed.mode, changed.type == EntryType::Dir);
         changed.tool = diag::tool();
-        session.record_change(std::move(changed));
+        // Only the owner and group asked for: a chmod that finished meanwhile keeps its mode.
+        unsigned fields = (options.user ? Store::kOwner : 0u) | (options.group ? Store::kGroup : 0u);
+        session.record_change(std::move(changed), fields ? fields : unsigned(Store::kOwner | Store::kGroup));
       } else if ((options.user && !options.user->id) || (options.group && !options.group->id)) {
         // A name kept for the stage means nothing on the host.
         if (!options.force_silent)

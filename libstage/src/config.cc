@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "stage/path_map.h"
 
@@ -43,6 +44,39 @@ void read_target_env(Config& config, const EnvLookup& env) {
   if (auto v = env("STAGE_GROUPFILE"); v && !v->empty()) config.group_file = *v;
 }
 
+namespace {
+/// The real location of `path`: realpath() of it, or of its parent when it
+/// does not exist yet; the lexical path when neither resolves.
+std::string real_location(const std::string& path, int depth = 0) {
+  if (char* real = ::realpath(path.c_str(), nullptr)) {
+    std::string out(real);
+    std::free(real);
+    return out;
+  }
+  auto slash = path.find_last_of('/');
+  // A dangling symlink: where it points is where the database would be made.
+  char target[4096];
+  ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+  if (n > 0 && depth < 40) {
+    std::string text(target, static_cast<size_t>(n));
+    if (text[0] != '/') text = path.substr(0, slash == std::string::npos ? 0 : slash + 1) + text;
+    return real_location(lexical_fold(text), depth + 1);
+  }
+  if (slash == std::string::npos || slash + 1 == path.size()) return path;
+  std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+  if (char* real = ::realpath(parent.c_str(), nullptr)) {
+    std::string out(real);
+    std::free(real);
+    return (out == "/" ? "" : out) + path.substr(slash);
+  }
+  return path;
+}
+}  // namespace
+
+bool db_inside_stage(const std::string& db, const std::string& destdir) {
+  return path_within(db, destdir) || path_within(real_location(db), real_location(destdir));
+}
+
 std::string default_db_path(const std::string& destdir) { return destdir + ".stagedb"; }
 
 Config config_from_env(const EnvLookup& env) {
@@ -62,7 +96,7 @@ Config config_from_env(const EnvLookup& env) {
   if (db && !db->empty()) {
     if ((*db)[0] != '/') throw ConfigError("STAGE_DB must be an absolute path, not '" + *db + "'");
     config.db = lexical_fold(*db);
-    if (path_within(config.db, config.destdir))
+    if (db_inside_stage(config.db, config.destdir))
       throw ConfigError("STAGE_DB '" + *db + "' must not lie inside STAGE_DESTDIR");
   } else {
     config.db = default_db_path(config.destdir);

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -29,21 +31,99 @@ std::string dir_part(const std::string& name) {
 }
 }  // namespace
 
-TempFile::TempFile(const Place& dest) : dest_(dest) {
+namespace {
+// Named temporaries to remove when a signal ends the process. Plain arrays:
+// the handler may only use async-signal-safe calls.
+constexpr int kTempSlots = 16;
+struct TempSlot {
+  volatile sig_atomic_t used;
+  int dirfd;
+  char name[512];
+};
+TempSlot temp_slots[kTempSlots];
+
+void remove_temporaries(int sig) {
+  for (auto& slot : temp_slots)
+    if (slot.used) ::unlinkat(slot.dirfd, slot.name, 0);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+bool is_digits(std::string_view s, bool hex) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!(c >= '0' && c <= '9') && !(hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))))
+      return false;
+  return true;
+}
+}  // namespace
+
+int remember_temporary(int dirfd, const std::string& name) {
+  // Checked each time (named temporaries are rare): a program may have
+  // set its own handlers since.
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+    struct sigaction old {};
+    ::sigaction(sig, nullptr, &old);
+    if (old.sa_handler == SIG_IGN || old.sa_handler == remove_temporaries) continue;  // nohup: stay ignored
+    struct sigaction sa {};
+    sa.sa_handler = remove_temporaries;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(sig, &sa, nullptr);
+  }
+  if (name.size() >= sizeof temp_slots[0].name) return -1;
+  for (int i = 0; i < kTempSlots; ++i) {
+    if (temp_slots[i].used) continue;
+    temp_slots[i].dirfd = dirfd;
+    std::memcpy(temp_slots[i].name, name.c_str(), name.size() + 1);
+    temp_slots[i].used = 1;
+    return i;
+  }
+  return -1;
+}
+
+void forget_temporary(int slot) {
+  if (slot >= 0 && slot < kTempSlots) temp_slots[slot].used = 0;
+}
+
+bool is_stage_temporary(std::string_view leaf) {
+  for (std::string_view prefix : {std::string_view(".stage-tmp."), std::string_view(".stage-pack.")}) {
+    if (!leaf.starts_with(prefix)) continue;
+    std::string_view tail = leaf.substr(prefix.size());
+    if (prefix == ".stage-pack.") return tail.size() == 6 && is_digits(tail, true);
+    auto dot = tail.find('.');
+    return dot != std::string_view::npos && is_digits(tail.substr(0, dot), false) && is_digits(tail.substr(dot + 1), true);
+  }
+  return false;
+}
+
+TempFile::TempFile(const Place& dest, bool named) : dest_(dest) {
   if (dest.error) {
     error_ = dest.error;
     return;
   }
   // The temporary lives beside the destination so that rename() is atomic.
-  std::string prefix = dir_part(dest.name);
+  dir_ = dir_part(dest.name);
+  if (!named) {
+    int fd = ::openat(dest.dirfd, dir_.empty() ? "." : dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      fd_ = UniqueFd(fd);
+      return;
+    }
+    // Not every filesystem has O_TMPFILE: fall back to a name.
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+      error_ = errno;
+      return;
+    }
+  }
   static std::minstd_rand rng(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(::time(nullptr)));
   for (int attempt = 0; attempt < 100; ++attempt) {
     char tail[32];
     std::snprintf(tail, sizeof tail, ".stage-tmp.%d.%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rng()));
-    name_ = prefix + tail;
+    name_ = dir_ + tail;
     int fd = ::openat(dest.dirfd, name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) {
       fd_ = UniqueFd(fd);
+      registered_ = remember_temporary(dest.dirfd, name_);
       return;
     }
     if (errno != EEXIST) {
@@ -55,16 +135,66 @@ TempFile::TempFile(const Place& dest) : dest_(dest) {
 }
 
 TempFile::~TempFile() {
-  if (fd_ && !done_) ::unlinkat(dest_.dirfd, name_.c_str(), 0);
+  if (fd_ && !done_ && !name_.empty()) ::unlinkat(dest_.dirfd, name_.c_str(), 0);
+  forget_temporary(registered_);
 }
 
-int TempFile::commit() {
-  if (::renameat(dest_.dirfd, name_.c_str(), dest_.dirfd, dest_.name.c_str()) != 0) return errno;
+int TempFile::link_unnamed(const std::string& name) {
+  // /proc/self/fd works for any user; AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH.
+  char proc[64];
+  std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd_.get());
+  if (::linkat(AT_FDCWD, proc, dest_.dirfd, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return 0;
+  int err = errno;
+  if (err == ENOENT && ::linkat(fd_.get(), "", dest_.dirfd, name.c_str(), AT_EMPTY_PATH) == 0) return 0;
+  return err == ENOENT ? errno : err;
+}
+
+int TempFile::commit(bool replace) {
+  if (name_.empty()) {
+    // Unnamed: link straight to the destination when nothing is there;
+    // replacing goes through a name for the instant between link and rename.
+    int err = link_unnamed(dest_.name);
+    if (err == 0) {
+      done_ = true;
+      return 0;
+    }
+    if (err != EEXIST || !replace) return err;
+    static std::minstd_rand rng(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(::time(nullptr)));
+    std::string tmp;
+    for (int attempt = 0;; ++attempt) {
+      char tail[32];
+      std::snprintf(tail, sizeof tail, ".stage-tmp.%d.%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rng()));
+      tmp = dir_ + tail;
+      err = link_unnamed(tmp);
+      if (err == 0) break;
+      if (err != EEXIST || attempt == 100) return err;
+    }
+    int slot = remember_temporary(dest_.dirfd, tmp);
+    if (::renameat(dest_.dirfd, tmp.c_str(), dest_.dirfd, dest_.name.c_str()) != 0) {
+      err = errno;
+      ::unlinkat(dest_.dirfd, tmp.c_str(), 0);
+      forget_temporary(slot);
+      return err;
+    }
+    forget_temporary(slot);
+    done_ = true;
+    return 0;
+  }
+  if (replace) {
+    if (::renameat(dest_.dirfd, name_.c_str(), dest_.dirfd, dest_.name.c_str()) != 0) return errno;
+  } else {
+    // link(), not rename(): an existing destination stays and gives EEXIST.
+    if (::linkat(dest_.dirfd, name_.c_str(), dest_.dirfd, dest_.name.c_str(), 0) != 0) return errno;
+    ::unlinkat(dest_.dirfd, name_.c_str(), 0);
+  }
   done_ = true;
+  forget_temporary(registered_);
+  registered_ = -1;
   return 0;
 }
 
 int TempFile::reopen() {
+  if (name_.empty()) return 0;  // unnamed: nothing can have replaced it
   int fd = ::openat(dest_.dirfd, name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return errno;
   fd_ = UniqueFd(fd);

@@ -352,7 +352,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     return true;
   }
 
-  TempFile tmp(dest);
+  TempFile tmp(dest, /*named=*/options.strip);  // strip needs a path
   if (tmp.error()) {
     say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), tmp.error());

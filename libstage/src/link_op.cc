@@ -407,9 +407,13 @@ class Linker {
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     ::futimens(tmp.fd(), times);
     copied_mode_ = st.st_mode & 07777;
-    if (replace) return tmp.commit() == 0 ? -1 : errno;
-    // link(), not rename(): an existing destination stays and gives EEXIST.
-    return ::linkat(dest.dirfd, tmp.name().c_str(), dest.dirfd, dest.name.c_str(), 0) == 0 ? 0 : errno;
+    if (replace) {
+      int err = tmp.commit();
+      if (err) errno = err;
+      return err == 0 ? -1 : err;
+    }
+    // Without replacing: an existing destination stays and gives EEXIST.
+    return tmp.commit(false);
   }
 
   std::optional<std::string> canonical(const std::string& path) {

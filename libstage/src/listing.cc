@@ -1,6 +1,8 @@
 // listing: reconciliation of the stage on disk with its records.
 #include "stage/listing.h"
 
+#include "stage/file_ops.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -58,6 +60,7 @@ class Walker {
     while (struct dirent* ent = ::readdir(d)) {
       std::string_view n(ent->d_name);
       if (n == "." || n == "..") continue;
+      if (is_stage_temporary(n)) continue;  // a drop-in's file in the making, or one a kill left
       bool dir = ent->d_type == DT_DIR;
       if (ent->d_type == DT_UNKNOWN) {
         struct stat st;

@@ -36,7 +36,7 @@ void prepare_stage(RunOptions& options) {
   if (::stat(options.destdir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     throw ConfigError("'" + options.destdir + "' is not a directory");
   if (options.db.empty()) options.db = default_db_path(options.destdir);
-  if (path_within(options.db, options.destdir))
+  if (db_inside_stage(options.db, options.destdir))
     throw ConfigError("the database '" + options.db + "' must not lie inside the stage");
   Store::open(options.db, Store::Access::Create);
 }

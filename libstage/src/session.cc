@@ -219,7 +219,13 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
   return 0;
 }
 
-void Session::record(Entry entry) {
+void Session::record(Entry entry) { queue(std::move(entry), kWhole); }
+
+namespace {
+uint64_t inode_key(const DiskIdentity& d) { return d.ino * 0x9E3779B97F4A7C15ull ^ d.dev; }
+}  // namespace
+
+void Session::queue(Entry entry, unsigned fields) {
   if (entry.tool.empty()) entry.tool = diag::tool();
   if (!config_.trace.empty()) {
     char buf[16];
@@ -229,28 +235,49 @@ void Session::record(Entry entry) {
           (entry.group.name.empty() ? std::to_string(entry.group.id.value_or(0)) : entry.group.name) +
           (entry.target.empty() ? "" : " -> " + entry.target));
   }
-  // A later change to the same path within this run replaces the earlier one.
-  for (auto& e : pending_.put)
-    if (e.path == entry.path) {
-      e = std::move(entry);
-      return;
-    }
-  pending_.put.push_back(std::move(entry));
+  if (entry.disk) {
+    auto& names = pending_inode_[inode_key(*entry.disk)];
+    if (std::find(names.begin(), names.end(), entry.path) == names.end()) names.push_back(entry.path);
+  }
+  removed_set_.erase(entry.path);
+  // A later change to the same path within this run replaces the earlier
+  // one; a change of a record queued whole keeps it whole.
+  if (auto it = pending_at_.find(entry.path); it != pending_at_.end()) {
+    Pending& p = pending_[it->second];
+    p.fields = (p.fields == kWhole || fields == kWhole) ? kWhole : p.fields | fields;
+    p.entry = std::move(entry);
+    return;
+  }
+  pending_at_.emplace(entry.path, pending_.size());
+  pending_.push_back(Pending{std::move(entry), fields});
 }
 
-void Session::record_change(Entry entry) {
+void Session::record_change(Entry entry, unsigned fields) {
+  if (fields == 0) {
+    std::optional<Entry> now = lookup(entry.path);
+    if (!now) {
+      fields = kWhole;
+    } else {
+      if (now->mode != entry.mode) fields |= Store::kMode;
+      if (now->owner != entry.owner) fields |= Store::kOwner;
+      if (now->group != entry.group) fields |= Store::kGroup;
+      if (now->disk != entry.disk || now->size != entry.size || now->sha256 != entry.sha256) fields |= Store::kDisk;
+      if (now->flags != entry.flags) fields |= Store::kFlags;
+    }
+  }
   // The other names of the same file: its primary (for a hard link) and the
   // hard links to it, found through the inode index and kept only when the
   // records name each other, so a stale inode number changes nothing.
   if ((entry.type == EntryType::File || entry.type == EntryType::Hardlink) && entry.disk) {
     const std::string primary = entry.type == EntryType::Hardlink ? entry.target : entry.path;
-    std::vector<Entry> names = store().list_inode(entry.disk->dev, entry.disk->ino);
-    for (const auto& p : pending_.put)
-      if (p.disk && p.disk->dev == entry.disk->dev && p.disk->ino == entry.disk->ino) names.push_back(p);
+    std::vector<std::string> names;
+    for (const auto& stored : store().list_inode(entry.disk->dev, entry.disk->ino)) names.push_back(stored.path);
+    if (auto it = pending_inode_.find(inode_key(*entry.disk)); it != pending_inode_.end())
+      names.insert(names.end(), it->second.begin(), it->second.end());
     std::vector<std::string> done{entry.path};
-    for (const auto& stored : names) {
-      if (std::find(done.begin(), done.end(), stored.path) != done.end()) continue;
-      auto name = lookup(stored.path);  // this run's version, if any
+    for (const auto& path : names) {
+      if (std::find(done.begin(), done.end(), path) != done.end()) continue;
+      auto name = lookup(path);  // this run's version, if any
       if (!name) continue;
       bool related = (name->type == EntryType::File && name->path == primary) ||
                      (name->type == EntryType::Hardlink && name->target == primary);
@@ -260,15 +287,66 @@ void Session::record_change(Entry entry) {
       name->owner = entry.owner;
       name->group = entry.group;
       name->tool = entry.tool;
-      record(std::move(*name));
+      // The sibling's own disk fields stay as recorded.
+      queue(std::move(*name), fields == kWhole ? kWhole : fields & ~unsigned(Store::kDisk));
     }
   }
-  record(std::move(entry));
+  queue(std::move(entry), fields);
+}
+
+int Session::set_mode(const std::string& logical, uint32_t mode) {
+  if (!root_) return EINVAL;
+  Place p = root_->locate(logical, false);
+  struct stat st;
+  if (int err = p.error ? p.error : (::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) ? errno : 0))
+    return err;
+  Entry rec = current_entry(p, st);
+  rec.mode = mode & 07777;
+  rec.tool = diag::tool();
+  record_change(std::move(rec), Store::kMode);
+  return 0;
+}
+
+int Session::set_owner(const std::string& logical, const std::optional<Principal>& owner,
+                       const std::optional<Principal>& group) {
+  if (!root_) return EINVAL;
+  Place p = root_->locate(logical, false);
+  struct stat st;
+  if (int err = p.error ? p.error : (::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) ? errno : 0))
+    return err;
+  Entry rec = current_entry(p, st);
+  unsigned fields = 0;
+  if (owner) rec.owner = *owner, fields |= Store::kOwner;
+  if (group) rec.group = *group, fields |= Store::kGroup;
+  if (!fields) return 0;
+  rec.tool = diag::tool();
+  record_change(std::move(rec), fields);
+  return 0;
 }
 
 void Session::forget(const std::string& logical, bool tree) {
-  std::erase_if(pending_.put, [&](const Entry& e) { return tree ? path_within(e.path, logical) : e.path == logical; });
-  (tree ? pending_.remove_tree : pending_.remove).push_back(logical);
+  auto drop = [&](const std::string& path) {
+    auto it = pending_at_.find(path);
+    if (it == pending_at_.end()) return;
+    size_t i = it->second, last = pending_.size() - 1;
+    pending_at_.erase(it);
+    if (i != last) {
+      pending_[i] = std::move(pending_[last]);
+      pending_at_[pending_[i].entry.path] = i;
+    }
+    pending_.pop_back();
+  };
+  if (tree) {
+    std::vector<std::string> below;
+    for (const auto& p : pending_)
+      if (path_within(p.entry.path, logical)) below.push_back(p.entry.path);
+    for (const auto& path : below) drop(path);
+    removed_trees_.push_back(logical);
+  } else {
+    drop(logical);
+    removed_.push_back(logical);
+    removed_set_.insert(logical);
+  }
   if (!config_.trace.empty()) trace(diag::tool() + " remove " + logical);
 }
 
@@ -281,11 +359,26 @@ std::optional<Principal> Session::setgid_parent_group(const std::string& logical
 }
 
 std::optional<Entry> Session::lookup(const std::string& logical) {
-  for (auto it = pending_.put.rbegin(); it != pending_.put.rend(); ++it)
-    if (it->path == logical) return *it;
-  for (const auto& r : pending_.remove)
-    if (r == logical) return std::nullopt;
-  for (const auto& r : pending_.remove_tree)
+  if (auto it = pending_at_.find(logical); it != pending_at_.end()) {
+    const Pending& p = pending_[it->second];
+    if (p.fields == kWhole) return p.entry;
+    // A field-level change: the record as stored, with those fields changed.
+    std::optional<Entry> stored = store_ ? store().get(logical) : std::nullopt;
+    if (!stored) return p.entry;
+    if (p.fields & Store::kMode) stored->mode = p.entry.mode;
+    if (p.fields & Store::kOwner) stored->owner = p.entry.owner;
+    if (p.fields & Store::kGroup) stored->group = p.entry.group;
+    if (p.fields & Store::kDisk) {
+      stored->disk = p.entry.disk;
+      stored->size = p.entry.size;
+      stored->sha256 = p.entry.sha256;
+    }
+    if (p.fields & Store::kFlags) stored->flags = p.entry.flags;
+    stored->tool = p.entry.tool;
+    return stored;
+  }
+  if (removed_set_.count(logical)) return std::nullopt;
+  for (const auto& r : removed_trees_)
     if (path_within(logical, r)) return std::nullopt;
   return store().get(logical);
 }
@@ -336,13 +429,13 @@ Entry Session::current_entry(const Place& place, const struct stat& st) {
 void Session::record_info(InfoRecord record) {
   if (!config_.trace.empty())
     trace(diag::program() + " info " + record.info_file + " " + record.dir_file + " " + record.section);
-  pending_.info_put.push_back(std::move(record));
+  info_put_.push_back(std::move(record));
 }
 
 void Session::forget_info(const std::string& info_file, const std::string& dir_file) {
-  std::erase_if(pending_.info_put,
+  std::erase_if(info_put_,
                 [&](const InfoRecord& r) { return r.info_file == info_file && r.dir_file == dir_file; });
-  pending_.info_remove.push_back(InfoRecord{info_file, dir_file, {}, {}});
+  info_remove_.push_back(InfoRecord{info_file, dir_file, {}, {}});
   if (!config_.trace.empty()) trace(diag::program() + " forget-info " + info_file + " " + dir_file);
 }
 
@@ -353,13 +446,13 @@ std::vector<InfoRecord> Session::info_records() {
   std::vector<InfoRecord> records = store().list_info();
   // Queued changes win: removals and replacements drop what the database has.
   std::erase_if(records, [&](const InfoRecord& r) {
-    for (const auto& x : pending_.info_remove)
+    for (const auto& x : info_remove_)
       if (same(r, x)) return true;
-    for (const auto& x : pending_.info_put)
+    for (const auto& x : info_put_)
       if (same(r, x)) return true;
     return false;
   });
-  records.insert(records.end(), pending_.info_put.begin(), pending_.info_put.end());
+  records.insert(records.end(), info_put_.begin(), info_put_.end());
   return records;
 }
 
@@ -390,10 +483,26 @@ void Session::trace(std::string_view line) {
 }
 
 int Session::finish() {
-  if (store_ && !pending_.empty()) {
+  Store::Batch batch;
+  for (auto& p : pending_) {
+    if (p.fields == kWhole) batch.put.push_back(std::move(p.entry));
+    else batch.change.push_back(Store::Change{std::move(p.entry), p.fields});
+  }
+  batch.remove = std::move(removed_);
+  batch.remove_tree = std::move(removed_trees_);
+  batch.info_put = std::move(info_put_);
+  batch.info_remove = std::move(info_remove_);
+  pending_.clear();
+  pending_at_.clear();
+  pending_inode_.clear();
+  removed_set_.clear();
+  removed_.clear();
+  removed_trees_.clear();
+  info_put_.clear();
+  info_remove_.clear();
+  if (store_ && !batch.empty()) {
     try {
-      store_->commit(pending_);
-      pending_ = {};
+      store_->commit(batch);
     } catch (const StoreError& e) {
       diag::error(e.what());
     }

@@ -1,13 +1,20 @@
 // store: SQLite behind the Store interface. WAL with synchronous=OFF: a killed
 // tool cannot corrupt the database (SQLite's WAL is atomic per transaction);
-// only a machine crash mid-build may lose the build's latest records.
+// only a machine crash mid-build may lose the build's latest records. A new
+// database appears whole (linked into place), an existing one is never
+// converted: a foreign or emptied file is refused as found.
 #include "stage/store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "stage/bulk_memory.h"
 
+#include <cerrno>
 #include <cstring>
+#include <random>
 #include <string_view>
 
 namespace stage {
@@ -40,11 +47,16 @@ constexpr const char* kColumns =
 
 const char* const kTypeNames[] = {"file", "dir", "link", "hardlink", "fifo", "char", "block"};
 
+/// "database 'FILE': MESSAGE": every message names the file.
+StoreError db_error(sqlite3* db, const std::string& message) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return StoreError("database '" + std::string(file ? file : "") + "': " + message);
+}
+
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw StoreError(std::string("database: ") + sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) throw db_error(db, sqlite3_errmsg(db));
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -64,7 +76,7 @@ class Statement {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw StoreError(std::string("database: ") + sqlite3_errmsg(db_));
+    throw db_error(db_, sqlite3_errmsg(db_));
   }
   void reset() {
     sqlite3_reset(stmt_);
@@ -85,9 +97,19 @@ class Statement {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, Access access) : path_(path) {
-    int flags = access == Access::ReadOnly ? SQLITE_OPEN_READONLY
-                : access == Access::Create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                           : SQLITE_OPEN_READWRITE;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      if (errno != ENOENT || access != Access::Create)
+        throw StoreError("cannot open database '" + path + "': " + std::strerror(errno));
+      publish_new_database(path);
+    } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
+      // An emptied database (truncated, or made by `touch`): starting afresh
+      // would silently drop every record of a stage that holds files.
+      throw StoreError("database '" + path + "' is empty (0 bytes), not a stage database; left unchanged");
+    }
+    // Never SQLITE_OPEN_CREATE: a new database is only ever published whole
+    // (above), so no opener ever sees or initialises a half-made one.
+    int flags = access == Access::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -97,22 +119,12 @@ class SqliteStore final : public Store {
     }
     // make -j runs many tools at once: wait for the writer instead of failing.
     sqlite3_busy_timeout(db_, 60000);
-    // Keep the -wal and -shm files when the last connection closes: no unlink
-    // and re-create per drop-in call, and a sandboxed build (which may write
-    // the database's files but not create or delete them) keeps working.
-    int persist = 1;
-    sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     int version = 0;
     try {
-      exec("PRAGMA synchronous=OFF");
-    // Drop-ins run one after another, each the only connection: each opener
-    // rebuilds the WAL index by reading every frame. The last connection to
-    // close checkpoints; truncating the WAL then keeps that rebuild short.
-    exec("PRAGMA journal_size_limit=0");
+      // Reading the version is the first read of the file: a corrupt file or
+      // one that is not a database fails here. Nothing above wrote to it.
       version = user_version();
     } catch (const StoreError&) {
-      // SQLite reads the header lazily: a corrupt file or one that is not a
-      // database fails here, so name the file in the message.
       std::string message = sqlite3_errmsg(db_);
       sqlite3_close(db_);
       db_ = nullptr;
@@ -125,25 +137,39 @@ class SqliteStore final : public Store {
                        ", newer than this stage understands (" + std::to_string(kStoreSchemaVersion) + ")");
     }
     if (version == 0) {
-      if (access == Access::ReadOnly) {
-        if (!has_table("entries")) {
-          sqlite3_close(db_);
-          db_ = nullptr;
-          throw StoreError("'" + path + "' is not a stage database");
-        }
-      } else {
-        create_schema();
-      }
+      // Another program's SQLite file: refused as found, never converted.
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StoreError("'" + path + "' is not a stage database; left unchanged");
     }
+    // Only now, on a database known to be ours, settings that may write.
+    // Keep the -wal and -shm files when the last connection closes: no unlink
+    // and re-create per drop-in call, and a sandboxed build (which may write
+    // the database's files but not create or delete them) keeps working.
+    int persist = 1;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    exec("PRAGMA synchronous=OFF");
+    // Drop-ins run one after another, each the only connection: each opener
+    // rebuilds the WAL index by reading every frame. The last connection to
+    // close checkpoints; truncating the WAL then keeps that rebuild short.
+    exec("PRAGMA journal_size_limit=0");
   }
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override {
+    get_.reset();  // statements are finalized before the connection closes
+    inode_.reset();
+    sqlite3_close(db_);
+  }
 
   std::optional<Entry> get(const std::string& path) override {
-    std::string sql = std::string("SELECT ") + kColumns + " FROM entries WHERE path=?";
-    Statement st(db_, sql.c_str());
+    // Prepared once: chmod -R and chown -R look up every entry they walk.
+    if (!get_) get_ = std::make_unique<Statement>(db_, (std::string("SELECT ") + kColumns + " FROM entries WHERE path=?").c_str());
+    Statement& st = *get_;
+    st.reset();
     st.bind(1, path);
-    if (!st.step()) return std::nullopt;
-    return row(st);
+    std::optional<Entry> out;
+    if (st.step()) out = row(st);
+    st.reset();
+    return out;
   }
 
   std::vector<Entry> list_under(const std::string& dir) override {
@@ -177,12 +203,16 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Entry> list_inode(uint64_t dev, uint64_t ino) override {
-    std::string sql = std::string("SELECT ") + kColumns + " FROM entries WHERE dev=?1 AND ino=?2 ORDER BY path";
-    Statement st(db_, sql.c_str());
+    if (!inode_)
+      inode_ = std::make_unique<Statement>(
+          db_, (std::string("SELECT ") + kColumns + " FROM entries WHERE dev=?1 AND ino=?2 ORDER BY path").c_str());
+    Statement& st = *inode_;
+    st.reset();
     st.bind(1, static_cast<int64_t>(dev));
     st.bind(2, static_cast<int64_t>(ino));
     std::vector<Entry> out;
     while (st.step()) out.push_back(row(st));
+    st.reset();
     return out;
   }
 
@@ -217,7 +247,7 @@ class SqliteStore final : public Store {
           st.reset();
         }
       }
-      if (!batch.put.empty()) {
+      if (!batch.put.empty() || !batch.change.empty()) {
         std::string sql = std::string("INSERT OR REPLACE INTO entries(") + kColumns +
                           ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         Statement st(db_, sql.c_str());
@@ -225,6 +255,25 @@ class SqliteStore final : public Store {
           bind_entry(st, e);
           st.step();
           st.reset();
+        }
+        // One UPDATE per combination of fields (a run has one or two).
+        std::vector<std::pair<unsigned, std::unique_ptr<Statement>>> updates;
+        for (const auto& c : batch.change) {
+          Statement* up = nullptr;
+          for (auto& [fields, stmt] : updates)
+            if (fields == c.fields) up = stmt.get();
+          if (!up) {
+            updates.emplace_back(c.fields, std::make_unique<Statement>(db_, update_sql(c.fields).c_str()));
+            up = updates.back().second.get();
+          }
+          bind_change(*up, c);
+          up->step();
+          up->reset();
+          if (sqlite3_changes(db_) == 0) {  // no record yet: the whole entry
+            bind_entry(st, c.entry);
+            st.step();
+            st.reset();
+          }
         }
       }
       if (!batch.info_remove.empty() || !batch.info_put.empty()) {
@@ -294,28 +343,125 @@ class SqliteStore final : public Store {
     return st.step() ? static_cast<int>(st.integer(0)) : 0;
   }
 
-  bool has_table(const char* name) {
-    Statement st(db_, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
-    st.bind(1, name);
-    return st.step();
+  /// The bytes of a new, empty stage database in WAL mode.
+  static std::string new_database_image() {
+    sqlite3* mem = nullptr;
+    if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      sqlite3_close(mem);
+      throw StoreError("cannot make a new database: out of memory");
+    }
+    std::string sql = std::string(kSchema) + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
+    char* err = nullptr;
+    std::string image;
+    if (sqlite3_exec(mem, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK) {
+      sqlite3_int64 size = 0;
+      if (unsigned char* bytes = sqlite3_serialize(mem, "main", &size, 0)) {
+        image.assign(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size));
+        sqlite3_free(bytes);
+      }
+    }
+    std::string message = err ? err : sqlite3_errmsg(mem);
+    sqlite3_free(err);
+    sqlite3_close(mem);
+    if (image.size() < 100) throw StoreError("cannot make a new database: " + message);
+    // The file format's read and write versions (header bytes 18 and 19) are
+    // 2 for WAL: this is all `PRAGMA journal_mode=WAL` persists, written here
+    // before anyone can open the file.
+    image[18] = image[19] = 2;
+    return image;
   }
 
-  void create_schema() {
-    // WAL lets readers run beside the one writer; it is persistent, so only
-    // the creator pays for it. Several creators at once are serialised by
-    // the exclusive transaction and the busy timeout.
-    exec("PRAGMA journal_mode=WAL");
-    exec("BEGIN EXCLUSIVE");
-    try {
-      if (user_version() == 0) {
-        exec(kSchema);
-        exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
+  /// Creates the database at `path` all at once: the complete file (schema,
+  /// version, WAL mode) is written under no name or a temporary one and
+  /// linked into place, so any number of first callers may race. The loser
+  /// of the race finds the winner's database (EEXIST) and uses it.
+  /// `PRAGMA journal_mode=WAL` on a shared new file answered SQLITE_BUSY
+  /// without waiting for the busy timeout when many callers created at once.
+  static void publish_new_database(const std::string& path) {
+    std::string image = new_database_image();
+    auto slash = path.find_last_of('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    auto fail = [&](int err) -> void {
+      throw StoreError("cannot create database '" + path + "': " + std::strerror(err));
+    };
+    auto write_all = [&](int fd) {
+      for (size_t off = 0; off < image.size();) {
+        ssize_t n = ::write(fd, image.data() + off, image.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return n < 0 ? errno : ENOSPC;
+        off += static_cast<size_t>(n);
       }
-      exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
+      return 0;
+    };
+    // O_TMPFILE: nothing is left behind even by SIGKILL.
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      int err = write_all(fd);
+      if (err) {
+        ::close(fd);
+        fail(err);
+      }
+      std::string proc = "/proc/self/fd/" + std::to_string(fd);
+      int rc = ::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW);
+      err = errno;
+      ::close(fd);
+      if (rc == 0 || err == EEXIST) return;
+      if (err != ENOENT) fail(err);  // no /proc: go on with a named temporary
+    } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+      fail(errno);
     }
+    static std::minstd_rand rng(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(::time(nullptr)));
+    std::string tmp;
+    for (int attempt = 0;; ++attempt) {
+      char tail[48];
+      std::snprintf(tail, sizeof tail, ".stage-tmp.%d.%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rng()));
+      tmp = path + tail;
+      fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (fd >= 0) break;
+      if (errno != EEXIST || attempt == 100) fail(errno);
+    }
+    int err = write_all(fd);
+    ::close(fd);
+    if (err == 0 && ::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) err = errno;
+    ::unlink(tmp.c_str());
+    if (err) fail(err);
+  }
+
+  /// UPDATE of the tool and the given field groups of one path, parameters
+  /// numbered by column as bind_entry() binds them.
+  static std::string update_sql(unsigned fields) {
+    std::string sql = "UPDATE entries SET tool=?12";
+    if (fields & kMode) sql += ",mode=?3";
+    if (fields & kOwner) sql += ",uname=?4,uid=?5";
+    if (fields & kGroup) sql += ",gname=?6,gid=?7";
+    if (fields & kDisk) sql += ",size=?8,sha256=?9,dev=?13,ino=?14,mtime_ns=?15,ctime_ns=?16,disk_size=?17";
+    if (fields & kFlags) sql += ",flags=?11";
+    return sql + " WHERE path=?1";
+  }
+
+  static void bind_change(Statement& st, const Change& c) {
+    // Binding every parameter is harmless: the statement names only its own.
+    const Entry& e = c.entry;
+    st.bind(1, e.path);
+    st.bind(3, static_cast<int64_t>(e.mode));
+    bind_principal(st, 4, e.owner);
+    bind_principal(st, 6, e.group);
+    if (c.fields & kDisk) {
+      if (e.size) st.bind(8, static_cast<int64_t>(*e.size));
+      else st.bind_null(8);
+      st.bind_opt_text(9, e.sha256);
+      if (e.disk) {
+        st.bind(13, static_cast<int64_t>(e.disk->dev));
+        st.bind(14, static_cast<int64_t>(e.disk->ino));
+        st.bind(15, e.disk->mtime_ns);
+        st.bind(16, e.disk->ctime_ns);
+        st.bind(17, static_cast<int64_t>(e.disk->size));
+      } else {
+        for (int i = 13; i <= 17; ++i) st.bind_null(i);
+      }
+    }
+    if (c.fields & kFlags) st.bind_opt_text(11, e.flags);
+    st.bind(12, e.tool);
   }
 
   static void bind_principal(Statement& st, int i, const Principal& p) {
@@ -382,6 +528,7 @@ class SqliteStore final : public Store {
 
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::unique_ptr<Statement> get_, inode_;
 };
 
 }  // namespace

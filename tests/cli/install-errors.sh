@@ -115,7 +115,7 @@ bad_env "missing STAGE_DESTDIR" "$I: STAGE_DESTDIR '$T/env/none' is not an exist
 bad_env "STAGE_DESTDIR is a file" "$I: STAGE_DESTDIR '$T/src' is not an existing directory" STAGE_DESTDIR="$T/src"
 bad_env "STAGE_DB inside the stage" "$I: STAGE_DB '$DESTDIR/db' must not lie inside STAGE_DESTDIR" \
   STAGE_DESTDIR="$DESTDIR" STAGE_DB="$DESTDIR/db"
-bad_env "unusable STAGE_DB" "$I: cannot open database '$T/env/no/db': unable to open database file" \
+bad_env "unusable STAGE_DB" "$I: cannot create database '$T/env/no/db': No such file or directory" \
   STAGE_DESTDIR="$DESTDIR" STAGE_DB="$T/env/no/db"
 check "the stage is unchanged by bad environments" test ! -e "$DESTDIR/x"
 

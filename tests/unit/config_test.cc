@@ -116,6 +116,24 @@ TEST_CASE("config: STAGE_DB must be absolute and outside the stage", "[config]")
   CHECK(stage::config_from_env(env.lookup()).db == d.path + "/stage.stagedb");
 }
 
+TEST_CASE("config: STAGE_DB inside the stage through a symlink is refused (real locations compared)", "[config]") {
+  ScratchDir d;
+  Env env;
+  REQUIRE(::symlink((d.path + "/stage").c_str(), (d.path + "/link-to-stage").c_str()) == 0);
+  REQUIRE(::symlink((d.path + "/stage/db").c_str(), (d.path + "/db-link").c_str()) == 0);
+  env.vars["STAGE_DESTDIR"] = d.path + "/stage";
+  env.vars["STAGE_DB"] = d.path + "/link-to-stage/db";  // the parent is the stage
+  CHECK(error_of(env).find("must not lie inside STAGE_DESTDIR") != std::string::npos);
+  env.vars["STAGE_DB"] = d.path + "/db-link";  // the file itself points in (dangling yet)
+  CHECK(error_of(env).find("must not lie inside STAGE_DESTDIR") != std::string::npos);
+  // And the other way round: the stage named through a symlink, the database by its real place.
+  env.vars["STAGE_DESTDIR"] = d.path + "/link-to-stage";
+  env.vars["STAGE_DB"] = d.path + "/stage/db";
+  CHECK(error_of(env).find("must not lie inside STAGE_DESTDIR") != std::string::npos);
+  env.vars["STAGE_DB"] = d.path + "/stage.db";  // beside it: fine
+  CHECK(stage::config_from_env(env.lookup()).db == d.path + "/stage.db");
+}
+
 TEST_CASE("config: STAGE_MAP and STAGE_PASSTHROUGH are colon lists of absolute prefixes", "[config]") {
   ScratchDir d;
   Env env;

@@ -1,6 +1,8 @@
 // file_ops_test: temporary files that vanish unless committed, content
 // copies, GNU backup names and --backup words.
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,16 +52,75 @@ stage::Place place_in(const ScratchDir& d, const std::string& name) {
 TEST_CASE("file_ops: a temporary file not committed leaves nothing", "[file_ops]") {
   ScratchDir d;
   auto dest = place_in(d, "dest");
-  {
-    stage::TempFile tmp(dest);
-    REQUIRE(tmp.error() == 0);
-    CHECK(tmp.name().rfind(".stage-tmp.", 0) == 0);
-    struct stat st;
-    REQUIRE(::fstat(tmp.fd(), &st) == 0);
-    CHECK((st.st_mode & 07777) == 0600);
-    CHECK(d.entries() == 1);
+  for (bool named : {false, true}) {
+    {
+      stage::TempFile tmp(dest, named);
+      REQUIRE(tmp.error() == 0);
+      struct stat st;
+      REQUIRE(::fstat(tmp.fd(), &st) == 0);
+      CHECK((st.st_mode & 07777) == 0600);
+      if (named) {
+        CHECK(tmp.name().rfind(".stage-tmp.", 0) == 0);
+        CHECK(stage::is_stage_temporary(tmp.name()));
+        CHECK(d.entries() == 1);
+      } else {
+        CHECK(tmp.name().empty());  // O_TMPFILE (tmpfs and ext4 have it): no name at all
+        CHECK(d.entries() == 0);
+      }
+    }
+    CHECK(d.entries() == 0);
   }
-  CHECK(d.entries() == 0);
+}
+
+TEST_CASE("file_ops: a killed writer leaves no temporary file (SIGKILL unnamed, SIGTERM named)", "[file_ops]") {
+  ScratchDir d;
+  auto dest = place_in(d, "dest");
+  for (bool named : {false, true}) {
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      stage::TempFile tmp(dest, named);
+      (void)!::write(tmp.fd(), "partial", 7);
+      (void)!::write(ready[1], "x", 1);
+      for (;;) ::pause();
+    }
+    char c;
+    ::close(ready[1]);
+    REQUIRE(::read(ready[0], &c, 1) == 1);
+    ::close(ready[0]);
+    ::kill(pid, named ? SIGTERM : SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status));
+    CHECK(d.entries() == 0);
+  }
+}
+
+TEST_CASE("file_ops: our temporary names are recognised, others are not", "[file_ops]") {
+  CHECK(stage::is_stage_temporary(".stage-tmp.123.0badcafe"));
+  CHECK(stage::is_stage_temporary(".stage-pack.aB3xYz"));
+  CHECK_FALSE(stage::is_stage_temporary(".stage-tmp."));
+  CHECK_FALSE(stage::is_stage_temporary(".stage-tmp.notes"));
+  CHECK_FALSE(stage::is_stage_temporary("stage-tmp.1.ab"));
+  CHECK_FALSE(stage::is_stage_temporary(".stage-pack.toolongname"));
+}
+
+TEST_CASE("file_ops: committing without replacing keeps an existing destination", "[file_ops]") {
+  ScratchDir d;
+  d.write("dest", "old");
+  auto dest = place_in(d, "dest");
+  for (bool named : {false, true}) {
+    stage::TempFile tmp(dest, named);
+    REQUIRE(::write(tmp.fd(), "new", 3) == 3);
+    CHECK(tmp.commit(false) == EEXIST);
+  }
+  CHECK(d.entries() == 1);
+  auto fresh = place_in(d, "fresh");
+  stage::TempFile tmp(fresh);
+  CHECK(tmp.commit(false) == 0);
+  CHECK(d.entries() == 2);
 }
 
 TEST_CASE("file_ops: committing renames onto the destination, replacing it", "[file_ops]") {
@@ -84,7 +145,7 @@ TEST_CASE("file_ops: a temporary file beside a destination in a subdirectory", "
   ScratchDir d;
   ::mkdir((d.path + "/sub").c_str(), 0755);
   auto dest = place_in(d, "sub/dest");
-  stage::TempFile tmp(dest);
+  stage::TempFile tmp(dest, /*named=*/true);
   REQUIRE(tmp.error() == 0);
   CHECK(tmp.name().rfind("sub/.stage-tmp.", 0) == 0);
   CHECK(tmp.commit() == 0);

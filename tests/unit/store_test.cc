@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -215,6 +216,69 @@ TEST_CASE("store: read-only opening needs an existing stage database", "[store]"
   s.query("CREATE TABLE other(x)");  // creates a database that is not ours
   CHECK_THROWS_WITH(stage::Store::open(s.path, stage::Store::Access::ReadOnly), Catch::Contains("not a stage database"));
   CHECK_THROWS_AS(stage::Store::open(s.dir + "/no/such/dir/db", stage::Store::Access::Create), stage::StoreError);
+}
+
+namespace {
+std::string file_bytes(const std::string& path) {
+  std::string out;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    std::fclose(f);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("store: a foreign SQLite file is refused untouched, the message naming it", "[store]") {
+  ScratchDb s;
+  s.query("CREATE TABLE other(x)");  // rollback journal mode, not ours
+  s.query("INSERT INTO other VALUES(1)");
+  std::string before = file_bytes(s.path);
+  REQUIRE(before.size() > 100);
+  for (auto access : {stage::Store::Access::Create, stage::Store::Access::ReadWrite, stage::Store::Access::ReadOnly}) {
+    try {
+      stage::Store::open(s.path, access);
+      FAIL("a foreign database was accepted");
+    } catch (const stage::StoreError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("'" + s.path + "'") && Catch::Contains("not a stage database"));
+    }
+  }
+  CHECK(file_bytes(s.path) == before);
+  CHECK(s.query("PRAGMA journal_mode") == "delete");
+}
+
+TEST_CASE("store: an emptied (0-byte) database is refused, never restarted", "[store]") {
+  ScratchDb s;
+  { std::FILE* f = std::fopen(s.path.c_str(), "w"); std::fclose(f); }
+  for (auto access : {stage::Store::Access::Create, stage::Store::Access::ReadWrite, stage::Store::Access::ReadOnly}) {
+    try {
+      stage::Store::open(s.path, access);
+      FAIL("an empty database was accepted");
+    } catch (const stage::StoreError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("'" + s.path + "'") && Catch::Contains("empty"));
+    }
+  }
+  CHECK(file_bytes(s.path).empty());
+}
+
+TEST_CASE("store: a file that is not a database is refused, the message naming it", "[store]") {
+  ScratchDb s;
+  { std::FILE* f = std::fopen(s.path.c_str(), "w"); std::fputs("hello, not sqlite at all\n", f); std::fclose(f); }
+  CHECK_THROWS_WITH(stage::Store::open(s.path, stage::Store::Access::Create), Catch::Contains("'" + s.path + "'"));
+  CHECK(file_bytes(s.path) == "hello, not sqlite at all\n");
+}
+
+TEST_CASE("store: creating leaves no temporary file beside the database", "[store]") {
+  ScratchDb s;
+  { auto store = stage::Store::open(s.path, stage::Store::Access::Create); }
+  std::string listing;
+  FILE* ls = ::popen(("ls -A '" + s.dir + "'").c_str(), "r");
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, ls)) listing += buf;
+  ::pclose(ls);
+  CHECK(listing.find("stage-tmp") == std::string::npos);
 }
 
 TEST_CASE("store: entry type names round-trip", "[store]") {

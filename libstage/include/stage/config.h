@@ -49,6 +49,11 @@ Config config_from_env(const EnvLookup& env = process_env());
 /// the stage is given by --destdir.
 void read_target_env(Config& config, const EnvLookup& env = process_env());
 
+/// True when the database file `db` lies inside the staging root `destdir`,
+/// comparing real locations (symlinks followed; a database not yet made is
+/// placed by its real parent directory): one install there would overwrite it.
+bool db_inside_stage(const std::string& db, const std::string& destdir);
+
 /// The default database path for a staging root: "$DESTDIR.stagedb".
 std::string default_db_path(const std::string& destdir);
 

@@ -16,32 +16,53 @@ namespace stage {
 /// staged places were resolved by the session and are never followed here).
 int stat_place(const Place& place, struct stat* st, bool follow);
 
-/// A uniquely named temporary file beside a destination, removed unless
-/// committed: the destination appears atomically, and a failure leaves nothing.
+/// A temporary file beside a destination, removed unless committed: the
+/// destination appears atomically, and a failure leaves nothing. Where the
+/// filesystem offers O_TMPFILE the file has no name until commit(), so not
+/// even SIGKILL leaves it behind; else (or when `named`, for a program that
+/// needs a path, such as strip) it is `.stage-tmp.PID.RANDOM`, removed on
+/// failure and on SIGTERM, SIGINT and SIGHUP.
 class TempFile {
  public:
   /// Creates the file in `dest`'s directory with mode 0600. error() tells why not.
-  explicit TempFile(const Place& dest);
+  explicit TempFile(const Place& dest, bool named = false);
   ~TempFile();
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
   int error() const { return error_; }
   int fd() const { return fd_.get(); }
-  /// The temporary name relative to the destination's directory fd.
+  /// The temporary name relative to the destination's directory fd; empty
+  /// for an unnamed (O_TMPFILE) file.
   const std::string& name() const { return name_; }
-  /// Renames the temporary file onto the destination. Returns 0 or an errno.
-  int commit();
+  /// Puts the file at the destination: replacing what is there (rename), or
+  /// with `replace` false only when nothing is there (else EEXIST, and the
+  /// temporary file stays uncommitted). Returns 0 or an errno.
+  int commit(bool replace = true);
   /// Opens the temporary name again: a program run on it (strip) may have
   /// replaced the file rather than rewritten it. Returns 0 or an errno.
   int reopen();
 
  private:
+  int link_unnamed(const std::string& name);
   const Place& dest_;
-  std::string name_;
+  std::string dir_, name_;
   UniqueFd fd_;
   int error_ = 0;
   bool done_ = false;
+  int registered_ = -1;  // slot in the signal-time clean-up list
 };
+
+/// True for a name our temporary files use (`.stage-tmp.*`, `.stage-pack.*`):
+/// listings and archives of the stage never show them.
+bool is_stage_temporary(std::string_view leaf);
+
+/// Registers a named temporary file (`dirfd` + `name`, dirfd AT_FDCWD for a
+/// path) to be unlinked if SIGTERM, SIGINT or SIGHUP ends the process; the
+/// signal then takes its default action. Returns a slot for
+/// forget_temporary(), or -1 when the list is full.
+int remember_temporary(int dirfd, const std::string& name);
+/// Drops a registration (the file was renamed into place or removed).
+void forget_temporary(int slot);
 
 /// Copies all of `in` to `out` (copy_file_range, falling back to read/write). 0 or errno.
 int copy_contents(int in, int out);

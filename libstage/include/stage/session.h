@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "stage/config.h"
@@ -49,11 +51,25 @@ class Session {
   int make_dirs(const Place& target, std::string_view operand, bool include_last, mode_t mode,
                 const std::function<void(const std::string&)>& announce, std::string* failed = nullptr);
 
-  /// Queues the record of a staged entry; finish() commits it. `tool` defaults to the program name.
+  /// Queues the record of a staged entry, whole (a new or replaced object);
+  /// finish() commits it. `tool` defaults to the program name.
   void record(Entry entry);
-  /// Like record(), for a change of mode, owner or group: when `entry` is a
-  /// hard link, the entry it shares its inode with changes the same way.
-  void record_change(Entry entry);
+  /// Queues a change of some fields of a staged entry (Store::Field: kMode,
+  /// kOwner, kGroup, kDisk, kFlags): at commit only those fields of the record
+  /// as it is then are written, so a concurrent tool's change of the others
+  /// survives (a long `chmod -R` never undoes a `chown`). `fields` 0: the
+  /// fields in which `entry` differs from lookup(). The other names of a
+  /// hard-linked file change the same way. A path with no record gets `entry`.
+  void record_change(Entry entry, unsigned fields = 0);
+  /// The simple verbs for code that watches other programs (stage-run's
+  /// supervisor): the staged object at `logical` (not followed if a symlink)
+  /// now has recorded mode `mode` (07777 bits), or owner and/or group. Only
+  /// that field is written at commit; an object with no record gets one
+  /// (default owner and group, on-disk mode, then the change). The disk is
+  /// not touched. Return 0 or an errno (ENOENT: nothing staged there).
+  int set_mode(const std::string& logical, uint32_t mode);
+  int set_owner(const std::string& logical, const std::optional<Principal>& owner,
+                const std::optional<Principal>& group);
   /// Queues the removal of a staged path's record (and, with `tree`, all below it).
   void forget(const std::string& logical, bool tree = false);
   /// The record of a logical path, this run's queued changes included.
@@ -104,11 +120,25 @@ class Session {
 
  private:
   Store& store();
+  /// One queued record: whole (fields == kWhole) or a field-level change.
+  struct Pending {
+    Entry entry;
+    unsigned fields;
+  };
+  static constexpr unsigned kWhole = ~0u;
+  void queue(Entry entry, unsigned fields);
   Config config_;
   std::string cwd_;
   std::unique_ptr<StageRoot> root_;
   std::unique_ptr<Store> store_;
-  Store::Batch pending_;
+  // This run's queued records, indexed by path and by inode so that a run
+  // over 100,000 entries stays linear (chmod -R, chown -R, install -t).
+  std::vector<Pending> pending_;
+  std::unordered_map<std::string, size_t> pending_at_;
+  std::unordered_map<uint64_t, std::vector<std::string>> pending_inode_;
+  std::vector<std::string> removed_, removed_trees_;
+  std::unordered_set<std::string> removed_set_;
+  std::vector<InfoRecord> info_put_, info_remove_;
   IdDatabase users_, groups_;
 };
 

@@ -78,18 +78,37 @@ class Store {
   /// Every recorded info manual.
   virtual std::vector<InfoRecord> list_info() = 0;
 
+  /// Groups of fields a tool may change on their own (Change::fields).
+  enum Field : unsigned {
+    kMode = 1,   ///< mode
+    kOwner = 2,  ///< uname, uid
+    kGroup = 4,  ///< gname, gid
+    kDisk = 8,   ///< disk identity, size and sha256 (what the object on disk now is)
+    kFlags = 16, ///< BSD file flags
+  };
+  /// A change of some fields of a record (chmod, chown, chgrp): at commit,
+  /// inside the write transaction, only `fields` (and the tool) of the record
+  /// as it is then are replaced, so a concurrent tool's change of other
+  /// fields survives. A path with no record gets `entry` whole.
+  struct Change {
+    Entry entry;
+    unsigned fields = 0;
+  };
   /// A set of changes committed together in one short transaction.
   struct Batch {
-    std::vector<Entry> put;            ///< inserted or replacing
+    std::vector<Entry> put;            ///< inserted or replacing whole records
+    std::vector<Change> change;        ///< field-level changes (one per path)
     std::vector<std::string> remove;   ///< paths whose records go
     std::vector<std::string> remove_tree;  ///< paths whose records, and all below, go
     std::vector<InfoRecord> info_put;  ///< replaces records of the same info file and dir file
     std::vector<InfoRecord> info_remove;  ///< by info file and dir file
     bool empty() const {
-      return put.empty() && remove.empty() && remove_tree.empty() && info_put.empty() && info_remove.empty();
+      return put.empty() && change.empty() && remove.empty() && remove_tree.empty() && info_put.empty() &&
+             info_remove.empty();
     }
   };
-  /// Applies a batch atomically (all or nothing). Throws StoreError.
+  /// Applies a batch atomically (all or nothing): removals, then puts, then
+  /// changes, in one `BEGIN IMMEDIATE` transaction. Throws StoreError.
   virtual void commit(const Batch& batch) = 0;
 
   /// A content digest computed by an export, to be reused while the file is unchanged.

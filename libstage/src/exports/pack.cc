@@ -1,6 +1,8 @@
 // pack: tar archives through libarchive.
 #include "stage/pack.h"
 
+#include "stage/file_ops.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -28,22 +30,30 @@ struct EntryFree {
   void operator()(struct archive_entry* e) const { archive_entry_free(e); }
 };
 
-// Removes the temporary file unless committed.
+// The archive in the making: unnamed (O_TMPFILE) where the filesystem
+// allows, so a killed stage-pack leaves nothing; else `.stage-pack.XXXXXX`,
+// removed on failure and on SIGTERM, SIGINT and SIGHUP.
 class TempOutput {
  public:
   explicit TempOutput(const std::string& output) : output_(output) {
     std::string dir = output.find('/') == std::string::npos ? "." : output.substr(0, output.rfind('/') + 1);
     if (dir.empty()) dir = "/";
-    name_ = (dir == "." ? std::string() : dir) + ".stage-pack.XXXXXX";
-    std::vector<char> buf(name_.begin(), name_.end());
+    prefix_ = (dir == "." ? std::string() : dir) + ".stage-pack.XXXXXX";
+    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ >= 0) return;
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+      throw PackError("cannot create '" + output + "': " + std::strerror(errno));
+    std::vector<char> buf(prefix_.begin(), prefix_.end());
     buf.push_back('\0');
     fd_ = ::mkstemp(buf.data());
-    if (fd_ < 0) throw PackError("cannot create '" + output + "': " + std::strerror(errno));
     name_ = buf.data();
+    if (fd_ < 0) throw PackError("cannot create '" + output + "': " + std::strerror(errno));
+    slot_ = remember_temporary(AT_FDCWD, name_);
   }
   ~TempOutput() {
     if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(name_.c_str());
+    if (!committed_ && !name_.empty()) ::unlink(name_.c_str());
+    forget_temporary(slot_);
   }
   int fd() const { return fd_; }
   void commit() {
@@ -51,19 +61,37 @@ class TempOutput {
     mode_t mask = ::umask(0);
     ::umask(mask);
     ::fchmod(fd_, 0666 & ~mask);
-    if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-      fd_ = -1;
-      throw PackError("cannot write '" + output_ + "': " + std::strerror(errno));
+    if (::fsync(fd_) != 0) throw PackError("cannot write '" + output_ + "': " + std::strerror(errno));
+    if (name_.empty()) {
+      // Give it a name only for the instant before the rename.
+      std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+      static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+      unsigned seed = static_cast<unsigned>(::getpid()) * 2654435761u ^ static_cast<unsigned>(::time(nullptr));
+      for (int attempt = 0;; ++attempt) {
+        std::string name = prefix_.substr(0, prefix_.size() - 6);
+        for (int i = 0; i < 6; ++i) name += kChars[(seed = seed * 1103515245u + 12345u) / 65536 % 62];
+        if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0 ||
+            (errno == ENOENT && ::linkat(fd_, "", AT_FDCWD, name.c_str(), AT_EMPTY_PATH) == 0)) {
+          name_ = name;
+          break;
+        }
+        if (errno != EEXIST || attempt == 100)
+          throw PackError("cannot create '" + output_ + "': " + std::strerror(errno));
+      }
+      slot_ = remember_temporary(AT_FDCWD, name_);
     }
+    int close_rc = ::close(fd_);
     fd_ = -1;
+    if (close_rc != 0) throw PackError("cannot write '" + output_ + "': " + std::strerror(errno));
     if (::rename(name_.c_str(), output_.c_str()) != 0)
       throw PackError("cannot create '" + output_ + "': " + std::strerror(errno));
     committed_ = true;
   }
 
  private:
-  std::string output_, name_;
+  std::string output_, prefix_, name_;
   int fd_ = -1;
+  int slot_ = -1;
   bool committed_ = false;
 };
 
