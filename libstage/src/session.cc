@@ -404,12 +404,12 @@ Entry Session::current_entry(const Place& place, const struct stat& st) {
   if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
     // Another name of a recorded file (both put there by cp -a, say, and
     // that one changed by the tools): one inode, one owner and mode.
-    std::vector<Entry> names = store().list_inode(static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino));
-    for (const auto& p : pending_.put)
-      if (p.disk && p.disk->dev == static_cast<uint64_t>(st.st_dev) && p.disk->ino == static_cast<uint64_t>(st.st_ino))
-        names.push_back(p);
-    for (const auto& name : names) {
-      auto now = lookup(name.path);  // this run's version, if any
+    std::vector<std::string> names;
+    for (const auto& stored : store().list_inode(e.disk->dev, e.disk->ino)) names.push_back(stored.path);
+    if (auto it = pending_inode_.find(inode_key(*e.disk)); it != pending_inode_.end())
+      names.insert(names.end(), it->second.begin(), it->second.end());
+    for (const auto& path : names) {
+      auto now = lookup(path);  // this run's version, if any
       if (!now || !now->disk || now->disk->dev != e.disk->dev || now->disk->ino != e.disk->ino) continue;
       if (now->type != EntryType::File && now->type != EntryType::Hardlink) continue;
       e.mode = now->mode;
