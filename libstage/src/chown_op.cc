@@ -208,6 +208,8 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
         changed.tool = diag::tool();
         // Only the owner and group asked for: a chmod that finished meanwhile keeps its mode.
         unsigned fields = (options.user ? Store::kOwner : 0u) | (options.group ? Store::kGroup : 0u);
+        // (and the set-id bits chown(2) cleared)
+        if (changed.mode != rec->mode) fields |= Store::kMode;
         session.record_change(std::move(changed), fields ? fields : unsigned(Store::kOwner | Store::kGroup));
       } else if ((options.user && !options.user->id) || (options.group && !options.group->id)) {
         // A name kept for the stage means nothing on the host.
