@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <vector>
 
 #include "stage/diag.h"
 #include "stage/link_op.h"
@@ -204,6 +205,24 @@ std::optional<bool> install_link(Session& session, const InstallOptions& options
   return std::nullopt;
 }
 
+// GNU's copy remembers what this run created (dest_info, keyed by name and
+// inode), and will not overwrite it: `install a/x b/x DIR` fails on the
+// second. One drop-in process is one command line, so a static list does.
+struct CreatedFile {
+  std::string name;
+  dev_t dev;
+  ino_t ino;
+};
+std::vector<CreatedFile>& created_files() {
+  static std::vector<CreatedFile> files;
+  return files;
+}
+bool just_created(std::string_view name, const struct stat& st) {
+  for (const auto& f : created_files())
+    if (f.name == name && f.dev == st.st_dev && f.ino == st.st_ino) return true;
+  return false;
+}
+
 /// The directory entry a place names: its parent directory's identity and its last component.
 bool same_entry(const Place& a, const Place& b) {
   auto split = [](const Place& p, struct stat* parent) {
@@ -324,6 +343,10 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       diag::error(quote(source) + " and " + quote(dest_operand) + " are the same file");
       return false;
     }
+    if (just_created(dest_operand, dst_st)) {
+      diag::error("will not overwrite just-created " + quote(dest_operand) + " with " + quote(source));
+      return false;
+    }
   }
 
   Principal owner = options.owner.value_or(session.default_owner());
@@ -414,6 +437,10 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     if (dest_exists && backup->empty()) std::printf("removed %s\n", quote(dest_operand).c_str());
   }
   say_copy(*backup);
+  {
+    struct stat now;
+    if (::fstat(tmp.fd(), &now) == 0) created_files().push_back({std::string(dest_operand), now.st_dev, now.st_ino});
+  }
   if (dest.staged) {
     struct stat final_st;
     ::fstat(tmp.fd(), &final_st);

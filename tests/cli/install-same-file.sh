@@ -19,6 +19,11 @@ gnu_vs_ours_each "same file" s_links \
   'install -C f1 s1' \
   'install -t d f1' \
   'install -D f1 d/s'
+gnu_vs_ours_each "will not overwrite a file this run created" s_links \
+  'install -v f1 f1 d' \
+  'install -v f1 ./f1 d' \
+  'install -Dv -t d f1 f2 f1' \
+  'install -v f1 h1 d'
 gnu_vs_ours_each "-v says its line before a copy that fails" s_links \
   'install -v -D f1 nd/' \
   'install -p -v f2 newdir/sub/n4' \
