@@ -5,6 +5,8 @@
 #   plain    GNU tools, `make install DESTDIR=...` (the anchor; root's install)
 #   staged   `stage-run -- make install` (the drop-ins first on PATH)
 #   fakeroot `fakeroot make install DESTDIR=...`
+#   root     `stage-run --root -- make install` (also given against staged:
+#            the supervisor's cost, budget 1.02x)
 # Prints the median seconds of R runs and the ratio to plain.
 # Usage: bench/make_install.sh [F=1000] [R=5]
 set -eu
@@ -40,10 +42,14 @@ for ((r = 0; r < R; r++)); do
   t[plain]+="$(time_it make install DESTDIR="$w/dplain$r") "
   t[staged]+="$(time_it "$top/build/bin/stage-run" -q --destdir "$w/dstaged$r" -- make install) "
   t[fakeroot]+="$(time_it fakeroot make install DESTDIR="$w/dfake$r") "
+  t[root]+="$(time_it "$top/build/bin/stage-run" -q --root --destdir "$w/droot$r" -- make install) "
 done
 p=$(echo ${t[plain]} | tr ' ' '\n' | median)
 printf '%-34s %9s %8s\n' "make install, $F files (median of $R)" seconds "vs plain"
-for kind in plain staged fakeroot; do
+for kind in plain staged fakeroot root; do
   m=$(echo ${t[$kind]} | tr ' ' '\n' | median)
   awk -v m="$m" -v p="$p" -v k="$kind" 'BEGIN {printf "%-34s %9.3f %8.2f\n", k, m, m / p}'
 done
+s=$(echo ${t[staged]} | tr ' ' '\n' | median)
+m=$(echo ${t[root]} | tr ' ' '\n' | median)
+awk -v m="$m" -v s="$s" 'BEGIN {printf "%-34s %9.3f %8.2f\n", "root vs staged", m, m / s}'

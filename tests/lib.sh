@@ -232,3 +232,60 @@ autoconf_staged_vs_root() {
     fi
   done
 }
+
+# ---- Union capture (stage-run --root --map P) -----------------------------
+# capture_vs_root PREFIX CMD...: in the current directory (owned by nobody),
+# runs CMD by nobody under `stage-run --root --map PREFIX` into $T/stage,
+# and as root in a private mount namespace where PREFIX is a fresh tmpfs (a
+# missing PREFIX is made to appear by a read-only overlay of its parent), the
+# tmpfs then copied to $T/root; fails unless the staged mtree export
+# describes exactly the root tree under PREFIX, or the host's PREFIX changed.
+# Leaves $T/capture.log, $T/root.list and $T/staged.list.
+capture_vs_root() {
+  local prefix=$1 existed=no cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py"
+  shift
+  [ -e "$prefix" ] && existed=yes
+  local before=""
+  [ $existed = yes ] && before=$(ls -laR "$prefix" 2>/dev/null | md5sum)
+  as_nobody env HOME="$T" "$STAGE_BIN/stage-run" --root --map "$prefix" --destdir "$T/stage" -- "$@" >"$T/capture.log" 2>&1
+  expect_eq "captured run by nobody: $*" 0 $?
+  as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage" --format mtree >"$T/staged.mtree"
+  expect_eq "mtree export" 0 $?
+  mkdir -p "$T/root$prefix" "$T/skel"
+  # The anchor: root, with the prefix on a tmpfs of its own mount namespace.
+  unshare -m sh -c '
+    prefix=$1 skel=$2 out=$3; shift 3
+    mount --make-rprivate / || exit 90
+    if [ ! -e "$prefix" ]; then
+      parent=${prefix%/*}; [ -n "$parent" ] || exit 91
+      [ -d "$parent" ] || exit 92
+      mkdir -p "$skel/${prefix##*/}" &&
+      mount -t overlay overlay -o "ro,lowerdir=$skel:$parent" "$parent" || exit 93
+    fi
+    mount -t tmpfs -o mode=0755 tmpfs "$prefix" || exit 94
+    "$@" >"$out/../root-run.log" 2>&1 || exit $?
+    cp -a "$prefix/." "$out/"' sh "$prefix" "$T/skel" "$T/root$prefix" "$@"
+  expect_eq "root run in a private mount namespace" 0 $?
+  if [ $existed = yes ]; then
+    expect_eq "the host's $prefix is unchanged" "$before" "$(ls -laR "$prefix" 2>/dev/null | md5sum)"
+  else
+    check "the host's $prefix did not appear" test ! -e "$prefix"
+  fi
+  $cmp_tool snapshot "$T/root" "$prefix" | grep -v "^$prefix dir " >"$T/root.list"
+  $cmp_tool mtree "$T/staged.mtree" "$T/stage" "$prefix" | grep -v "^$prefix dir " >"$T/staged.list"
+  check "the root install is not empty" test "$(wc -l <"$T/root.list")" -gt 1
+  if diff -u "$T/root.list" "$T/staged.list"; then
+    pass "captured install equals root's"
+  else
+    fail "captured install differs from root's"
+    cat "$T/capture.log" >&2
+  fi
+}
+# skip_unless_root_capture: exit 77 unless root (the anchor) and --root with capture work here.
+skip_unless_root_capture() {
+  [ "$(id -u)" -eq 0 ] || { echo "skip: the anchor is a root install in a mount namespace (run as root, as CI does)"; exit 77; }
+  local out
+  out=$(as_nobody "$STAGE_BIN/stage-run" -q --root --map /usr/stage-probe --destdir "$T/probe" -- true 2>&1)
+  if [ $? -eq 2 ]; then echo "skip: --root with union capture refused here: $out"; exit 77; fi
+  rm -rf "$T/probe" "$T/probe.stagedb"
+}

@@ -3,16 +3,25 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "stage/cli.h"
 #include "stage/config.h"
 #include "stage/diag.h"
 #include "stage/listing.h"
+#include "stage/namespaces.h"
 #include "stage/path_map.h"
 #include "stage/run_env.h"
 #include "stage/sandbox.h"
 #include "stage/store.h"
+#include "stage/supervisor.h"
+
+extern char** environ;
 
 namespace bp = boost::process;
 
@@ -51,6 +60,10 @@ int main(int argc, char** argv) {
   app.add_flag("--sandbox", sandbox,
                "confine COMMAND: no_new_privs, writes only to DESTDIR, the database, the build and temp "
                "directories (Landlock), no network sockets (seccomp), resource limits");
+  app.add_flag("--root", options.root,
+               "run COMMAND as uid 0 in a user namespace; owner, group, mode and device-node changes any "
+               "program makes on staged paths are recorded (needs unprivileged user namespaces and seccomp "
+               "user notification)");
   app.add_flag("-q,--quiet", quiet, "no summary line");
   app.add_option("COMMAND", command, "the command and its arguments")->required();
   app.positionals_at_end();
@@ -117,9 +130,50 @@ int main(int argc, char** argv) {
       stage::diag::error("cannot run '" + command[0] + "'", ENOENT);
       return 127;
     }
-    bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env, setup);
-    child.wait();
-    status = child.native_exit_code();
+    if (options.root) {
+      // Everything the child needs is built before it starts.
+      std::vector<std::string> env_text;
+      for (const auto& e : child_env) env_text.push_back(e.get_name() + "=" + e.to_string());
+      std::vector<char*> envp, argv;
+      for (auto& e : env_text) envp.push_back(e.data());
+      envp.push_back(nullptr);
+      for (auto& a : command) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      std::string exe_path = exe.string();
+      stage::NamespacePolicy ns;
+      try {
+        ns = stage::root_namespace_policy(options);
+      } catch (const stage::ConfigError& e) {
+        stage::diag::error(std::string("--root: ") + e.what());
+        return 2;
+      }
+      if (sandbox)
+        ns.before_exec = [&policy] { stage::enter_sandbox(policy); };
+      stage::Config config = stage::run_config(options);
+      stage::Spawned child;
+      try {
+        child = stage::spawn_in_namespaces(ns, [&] {
+          ::execve(exe_path.c_str(), argv.data(), envp.data());
+          std::string line = "stage-run: cannot run '" + command[0] + "': " + std::strerror(errno) + "\n";
+          ssize_t ignored = ::write(2, line.data(), line.size());
+          (void)ignored;
+          ::_exit(127);
+        });
+      } catch (const stage::NamespaceError& e) {
+        stage::release_namespace_policy(ns);
+        stage::diag::error(std::string("--root: ") + e.what());
+        return 2;
+      }
+      stage::supervise(child.notify_fd.get(), config, stage::dropin_executable(options), child.pid);
+      child.notify_fd = stage::UniqueFd();
+      while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      stage::release_namespace_policy(ns);
+    } else {
+      bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env, setup);
+      child.wait();
+      status = child.native_exit_code();
+    }
     status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   } catch (const std::exception& e) {
     stage::diag::error(std::string("cannot run '") + command[0] + "': " + e.what());
@@ -128,12 +182,7 @@ int main(int argc, char** argv) {
 
   if (!quiet) {
     try {
-      stage::Config config = stage::config_from_env([&](const char* name) -> std::optional<std::string> {
-        if (std::string_view(name) == "STAGE_DESTDIR") return options.destdir;
-        if (std::string_view(name) == "STAGE_OWNER" && !options.owner.empty()) return options.owner;
-        if (std::string_view(name) == "STAGE_GROUP" && !options.group.empty()) return options.group;
-        return stage::process_env()(name);
-      });
+      stage::Config config = stage::run_config(options);
       stage::IdDatabase users(config.passwd_file), groups(config.group_file);
       auto listing = stage::reconcile_stage(options.destdir, options.db, stage::resolve_principal(users, config.owner),
                                             stage::resolve_principal(groups, config.group), false);

@@ -122,6 +122,7 @@ Config config_from_env(const EnvLookup& env) {
     else throw ConfigError("STAGE_INFO must be 'dir' or 'record', not '" + *v + "'");
   }
   if (auto v = env("STAGE_TRACE"); v && !v->empty()) config.trace = *v;
+  if (auto v = env("STAGE_ROOT"); v && *v == "1") config.root = true;
   return config;
 }
 

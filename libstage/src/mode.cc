@@ -142,7 +142,18 @@ mode_t current_umask() {
   return mask;
 }
 
+namespace {
+bool disk_keeps_permissions = false;
+}
+
+void set_disk_modes_for_root(bool on) { disk_keeps_permissions = on; }
+
 mode_t disk_mode_for(mode_t recorded, bool is_dir) {
+  // Under --root the build's root may write any file of the build user, so
+  // cp -p and tar see the recorded bits; setuid, setgid and sticky never
+  // reach the disk, and the build user can still read files and enter
+  // directories (stage-ls hashes them, rm -rf removes the stage).
+  if (disk_keeps_permissions) return (recorded & 0777) | (is_dir ? S_IRWXU : S_IRUSR);
   mode_t mode = recorded & 0755;
   return mode | (is_dir ? S_IRWXU : (S_IRUSR | S_IWUSR));
 }

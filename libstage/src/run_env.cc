@@ -4,12 +4,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
+#include <cstdlib>
 #include <cerrno>
+#include <filesystem>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "stage/path_map.h"
+#include "stage/session.h"
 #include "stage/store.h"
 
 namespace stage {
@@ -62,12 +66,64 @@ std::vector<std::pair<std::string, std::string>> staging_environment(const RunOp
   }
   if (!options.workdir.empty()) passthrough += ":" + options.workdir;
   out.emplace_back("STAGE_PASSTHROUGH", passthrough);
+  if (options.root) out.emplace_back("STAGE_ROOT", "1");
   if (!options.owner.empty()) out.emplace_back("STAGE_OWNER", options.owner);
   if (!options.group.empty()) out.emplace_back("STAGE_GROUP", options.group);
   std::string path = options.dropin_dir;
   if (auto p = env("PATH"); p && !p->empty()) path += ":" + *p;
   out.emplace_back("PATH", path);
   return out;
+}
+
+Config run_config(const RunOptions& options, const EnvLookup& env) {
+  auto staged = staging_environment(options, env);
+  return config_from_env([&](const char* name) -> std::optional<std::string> {
+    for (const auto& [n, v] : staged)
+      if (n == name) return v;
+    return env(name);
+  });
+}
+
+NamespacePolicy root_namespace_policy(const RunOptions& options) {
+  NamespacePolicy policy;
+  policy.user_root = options.root;
+  policy.supervise = options.root;
+  if (!options.root) return policy;
+  Config config = run_config(options);
+  std::vector<std::string> prefixes;
+  for (const auto& p : config.map)
+    if (p != "/") prefixes.push_back(p);
+  if (prefixes.empty()) return policy;  // the default map "/": no capture (README)
+  Session session(config);
+  for (const auto& prefix : prefixes) {
+    if (path_within(options.destdir, prefix) || path_within(prefix, options.destdir))
+      throw ConfigError("cannot capture '" + prefix + "': the stage '" + options.destdir + "' lies in it");
+    Place place = session.place(prefix, true);
+    std::string failed;
+    int err = session.make_dirs(place, prefix, true, 0755, nullptr, &failed);
+    if (err) throw ConfigError("cannot create '" + options.destdir + prefix + "': " + std::strerror(err));
+    policy.captures.push_back({options.destdir + prefix, prefix});
+  }
+  if (session.finish() != 0) throw ConfigError("cannot record the captured prefixes");
+  policy.mount = true;
+  std::string tmpl = "/tmp/stage-run-capture.XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw ConfigError(std::string("cannot create a scratch directory: ") + std::strerror(errno));
+  policy.scratch_dir = tmpl;
+  return policy;
+}
+
+void release_namespace_policy(const NamespacePolicy& policy) {
+  if (policy.scratch_dir.empty()) return;
+  // Only the skeleton directories the child made live there.
+  std::error_code ignored;
+  std::filesystem::remove_all(policy.scratch_dir, ignored);
+}
+
+std::string dropin_executable(const RunOptions& options) {
+  char buf[PATH_MAX];
+  std::string exe = options.dropin_dir + "/../stage-dropin";
+  if (::realpath(exe.c_str(), buf)) return buf;
+  return lexical_fold(exe);
 }
 
 SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env) {

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "stage/diag.h"
+#include "stage/listing.h"
 #include "stage/mode.h"
 #include "stage/path_map.h"
 
@@ -62,6 +63,7 @@ Session& Session::get() {
 Session::Session(Config config)
     : config_(std::move(config)), users_(config_.passwd_file), groups_(config_.group_file) {
   if (!config_.active) return;
+  set_disk_modes_for_root(config_.root);
   cwd_ = current_directory();
   try {
     root_ = std::make_unique<StageRoot>(config_.destdir);
@@ -383,23 +385,9 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
   return store().get(logical);
 }
 
-namespace {
-bool same_kind(EntryType recorded, const struct stat& st) {
-  switch (recorded) {
-    case EntryType::File:
-    case EntryType::Hardlink: return S_ISREG(st.st_mode);
-    case EntryType::Dir: return S_ISDIR(st.st_mode);
-    case EntryType::Symlink: return S_ISLNK(st.st_mode);
-    case EntryType::Fifo: return S_ISFIFO(st.st_mode);
-    case EntryType::CharDevice: return S_ISCHR(st.st_mode);
-    case EntryType::BlockDevice: return S_ISBLK(st.st_mode);
-  }
-  return false;
-}
-}  // namespace
 
 Entry Session::current_entry(const Place& place, const struct stat& st) {
-  if (auto rec = lookup(place.logical); rec && same_kind(rec->type, st)) return *rec;
+  if (auto rec = lookup(place.logical); rec && type_matches(rec->type, st.st_mode)) return *rec;
   Entry e = entry_for(place.logical, st, st.st_mode & 07777, default_owner(), default_group());
   if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
     // Another name of a recorded file (both put there by cp -a, say, and

@@ -6,7 +6,8 @@ staged one describes (stage-ls --format mtree). Used by the e2e tests.
   tree_compare.py mtree SPEC DESTDIR [PREFIX] print an mtree spec's listing,
                                               contents hashed from DESTDIR
 
-A listing line: path type mode owner group sha256-or-link. PREFIX limits both
+A listing line: path type mode owner group size:sha256, link target, or
+major,minor of a device. PREFIX limits both
 sides to that logical subtree. Hard links count as files (as in METALOG).
 """
 import grp
@@ -47,8 +48,16 @@ def snapshot(root, prefix="/"):
     for full in paths:
         logical = "/" + os.path.relpath(full, root) if root else full
         st = os.lstat(full)
-        kind = {stat.S_IFDIR: "dir", stat.S_IFLNK: "link", stat.S_IFREG: "file"}.get(stat.S_IFMT(st.st_mode), "other")
-        what = os.readlink(full) if kind == "link" else sha256(full) if kind == "file" else "-"
+        kind = {stat.S_IFDIR: "dir", stat.S_IFLNK: "link", stat.S_IFREG: "file", stat.S_IFCHR: "char",
+                stat.S_IFBLK: "block", stat.S_IFIFO: "fifo"}.get(stat.S_IFMT(st.st_mode), "other")
+        if kind == "link":
+            what = os.readlink(full)
+        elif kind == "file":
+            what = "%d:%s" % (st.st_size, sha256(full))
+        elif kind in ("char", "block"):
+            what = "%d,%d" % (os.major(st.st_rdev), os.minor(st.st_rdev))
+        else:
+            what = "-"
         mode = "%04o" % stat.S_IMODE(st.st_mode) if kind != "link" else "-"
         out[logical] = (kind, mode, name_of(pwd.getpwuid, st.st_uid), name_of(grp.getgrgid, st.st_gid), what)
     return out
@@ -105,9 +114,14 @@ def parse_mtree(spec, destdir, prefix="/"):
             continue
         kind = keys.get("type", "file")
         if kind == "file":
-            what = sha256(destdir.rstrip("/") + logical)
-            if keys.get("sha256") and keys["sha256"] != what:
-                what = "sha256-mismatch:" + keys["sha256"]
+            full = destdir.rstrip("/") + logical
+            digest = sha256(full)
+            if keys.get("sha256") and keys["sha256"] != digest:
+                digest = "sha256-mismatch:" + keys["sha256"]
+            size = keys.get("size", str(os.path.getsize(full)))
+            what = "%s:%s" % (size, digest)
+        elif kind in ("char", "block"):
+            what = ",".join(keys.get("device", "native,?,?").split(",")[1:3])
         elif kind == "link":
             what = unvis(keys.get("link", ""))
         else:

@@ -26,6 +26,7 @@ struct Config {
   bool strict = false;                   ///< unknown owner names are errors
   InfoMode info = InfoMode::Dir;
   std::string trace;                     ///< file that gets one line per operation
+  bool root = false;                     ///< under stage-run --root (STAGE_ROOT=1): disk_mode_for() keeps the recorded permission bits
 };
 
 /// A configuration that cannot be used; what() is the message without the program prefix.

@@ -41,6 +41,8 @@ mode_t current_umask();
 /// Permission bits written on disk inside the stage for a recorded mode: the
 /// owner can always go on (files u+rw, directories u+rwx), and nothing is
 /// setid, sticky, group- or world-writable.
+/// Under stage-run --root (set_disk_modes_for_root), the recorded permission
+/// bits minus setuid, setgid and sticky, plus u+r (files) or u+rwx (directories).
 mode_t disk_mode_for(mode_t recorded, bool is_dir);
 
 /// The mode chown(2) leaves (Linux's rule, root included, so a root install
@@ -48,6 +50,9 @@ mode_t disk_mode_for(mode_t recorded, bool is_dir);
 /// group-executable; a directory keeps both. GNU chown calls chown(2) even
 /// when owner and group stay the same.
 mode_t mode_after_chown(mode_t mode, bool is_dir);
+
+/// Chooses disk_mode_for()'s --root rule for this process (Session does, from Config::root).
+void set_disk_modes_for_root(bool on);
 
 /// "-rwsr-xr-x" for a mode and a type letter ('-', 'd', 'l', 'p', 'c', 'b').
 std::string mode_string(mode_t mode, char type_letter);

@@ -7,6 +7,7 @@
 
 #include "stage/config.h"
 #include "stage/listing.h"
+#include "stage/namespaces.h"
 #include "stage/sandbox.h"
 
 namespace stage {
@@ -19,6 +20,7 @@ struct RunOptions {
   std::string owner, group;       ///< empty: the defaults
   std::string workdir;            ///< the build directory (passed through, never staged)
   std::string dropin_dir;         ///< goes first on PATH
+  bool root = false;              ///< --root: a user namespace as uid 0, owner/mode changes supervised
 };
 
 /// The drop-in directory of this installation: <this executable>/../libexec/stage/bin.
@@ -31,6 +33,24 @@ void prepare_stage(RunOptions& options);
 /// The variables stage-run exports (name, value): STAGE_*, DESTDIR and PATH.
 std::vector<std::pair<std::string, std::string>> staging_environment(const RunOptions& options,
                                                                       const EnvLookup& env = process_env());
+
+/// The configuration the build's drop-ins (and --root's supervisor) see:
+/// the environment with staging_environment() applied over it.
+Config run_config(const RunOptions& options, const EnvLookup& env = process_env());
+
+/// The namespaces of a --root build: a user namespace in which the build
+/// user is uid 0, the seccomp listener of the supervised calls, and union
+/// capture of each mapped prefix other than "/" (a mount namespace in which
+/// $DESTDIR/P appears at P; the stage's P is made and recorded as `mkdir -p`
+/// would, and a scratch directory is made for the overlay skeletons).
+/// Throws ConfigError. Call release_namespace_policy() after the build.
+NamespacePolicy root_namespace_policy(const RunOptions& options);
+
+/// Removes what root_namespace_policy() made outside the stage (the scratch directory).
+void release_namespace_policy(const NamespacePolicy& policy);
+
+/// The drop-in binary whose calls --root's supervisor passes through (they record themselves).
+std::string dropin_executable(const RunOptions& options);
 
 /// Where a sandboxed build may write: the stage, the database (and its WAL
 /// files, which must exist: keep a connection open), the build directory and

@@ -181,6 +181,9 @@ void write_pack(const std::vector<ListedEntry>& all, ExportContext& ctx, const P
     int fd = -1;
     UniqueFd owned;
     mode_t fmt = le->disk.st_mode & S_IFMT;
+    // A device recorded over --root's placeholder file is packed as the device.
+    if (e.type == EntryType::CharDevice) fmt = S_IFCHR;
+    if (e.type == EntryType::BlockDevice) fmt = S_IFBLK;
     if (fmt == S_IFREG) {
       std::pair<uint64_t, uint64_t> key(le->disk.st_dev, le->disk.st_ino);
       auto [it, first] = first_name.try_emplace(key, name);

@@ -1,0 +1,66 @@
+// supervisor: stage-run --root's seccomp user-notification loop. Receives each
+// trapped owner/mode/device-node change, resolves the caller's path as the
+// caller sees it, records it through a Session as a drop-in would, answers.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stage/config.h"
+#include "stage/session.h"
+
+namespace stage {
+
+/// The native system call numbers the --root filter traps: the chown,
+/// chmod and mknod families.
+std::vector<int> supervised_syscalls();
+
+/// One trapped call, decoded.
+struct TrappedCall {
+  enum class Kind { Chown, Chmod, Mknod };
+  Kind kind = Kind::Chmod;
+  std::string path;               ///< absolute and folded, as the caller named it (its cwd, dirfd, root applied)
+  bool follow = true;             ///< act on a final symlink's referent
+  std::optional<uint32_t> uid;    ///< chown: the new owner (nullopt: unchanged, -1)
+  std::optional<uint32_t> gid;    ///< chown: the new group
+  mode_t mode = 0;                ///< chmod: the new mode; mknod: type and permission bits, umask applied
+  uint64_t rdev = 0;              ///< mknod: the device number
+  std::string tool;               ///< recorded as the tool: the caller's command name
+};
+
+/// The answer to a trapped call.
+struct Answer {
+  bool let_kernel_do_it = true;   ///< continue the call as if not trapped (unstaged paths)
+  int error = 0;                  ///< else: 0 for success, or the errno to fail with
+};
+
+/// The caller's view of a path: `path` (may be relative or empty) against
+/// `dirfd` (AT_FDCWD: the caller's cwd) of process `pid`, through /proc/PID.
+/// With an empty path (fchown, AT_EMPTY_PATH) the file `dirfd` refers to.
+/// nullopt when it names no path (a pipe, a deleted file, an unreadable /proc entry).
+std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& path);
+
+/// Handles one decoded call on `session`: a staged path's record changes as a
+/// drop-in's chown/chmod would change it (and a chmod's permission bits, minus
+/// setuid/setgid/sticky, reach the disk; a device node gets an empty placeholder
+/// file), then commits; anything else is left to the kernel.
+Answer handle_call(Session& session, const TrappedCall& call);
+
+/// Counts of what a supervisor did (stage-run's summary and tests).
+struct SupervisorStats {
+  uint64_t recorded = 0;   ///< calls recorded on staged paths
+  uint64_t passed = 0;     ///< calls left to the kernel
+  uint64_t failed = 0;     ///< calls answered with an error
+};
+
+/// Runs the loop on a seccomp listener until the filter has no task left or
+/// `child` (a pid of the caller's) has exited; each staged call is recorded
+/// in its own transaction through a Session over `config`. Calls made by the
+/// drop-in binary `dropin_exe` pass through: the drop-ins record themselves.
+SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child);
+
+}  // namespace stage

@@ -1,0 +1,315 @@
+// supervisor: seccomp user notifications of --root, recorded through a Session.
+#include "stage/supervisor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "stage/diag.h"
+#include "stage/mode.h"
+#include "stage/path_map.h"
+
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+namespace stage {
+
+std::vector<int> supervised_syscalls() {
+  return {__NR_chown, __NR_fchown, __NR_fchownat, __NR_lchown, __NR_chmod, __NR_fchmod,
+          __NR_fchmodat, __NR_fchmodat2, __NR_mknod, __NR_mknodat};
+}
+
+namespace {
+
+std::optional<std::string> read_link(const std::string& path) {
+  std::string buf(4096, '\0');
+  ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
+  if (n <= 0 || static_cast<size_t>(n) >= buf.size()) return std::nullopt;
+  buf.resize(static_cast<size_t>(n));
+  return buf;
+}
+
+/// A NUL-terminated string at `addr` in the caller's memory (at most PATH_MAX).
+std::optional<std::string> read_string(int mem_fd, uint64_t addr) {
+  std::string out;
+  char buf[256];
+  while (out.size() < 4096) {
+    // Never read across a page end in one go: the next page may be unmapped.
+    size_t room = 4096 - (addr % 4096);
+    size_t want = std::min(sizeof buf, room);
+    ssize_t n = ::pread(mem_fd, buf, want, static_cast<off_t>(addr));
+    if (n <= 0) return std::nullopt;
+    const char* nul = static_cast<const char*>(std::memchr(buf, '\0', static_cast<size_t>(n)));
+    if (nul) return out.append(buf, static_cast<size_t>(nul - buf));
+    out.append(buf, static_cast<size_t>(n));
+    addr += static_cast<uint64_t>(n);
+  }
+  return std::nullopt;
+}
+
+/// The caller's umask (from /proc/PID/status; 022 when unreadable).
+mode_t caller_umask(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+  return 022;
+}
+
+std::string caller_comm(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string line;
+  std::getline(in, line);
+  return line.empty() ? "?" : line;
+}
+
+Principal principal_of(IdDatabase& db, uint32_t id) {
+  Principal p;
+  p.id = id;
+  if (auto name = db.name_of(id)) p.name = *name;
+  return p;
+}
+
+constexpr uint32_t kUnchanged = static_cast<uint32_t>(-1);
+
+/// Commits the session's queued records; false when the commit failed (its
+/// message printed). finish() returns the process's sticky exit status, so
+/// only a change of it says that this commit failed.
+bool committed(Session& session) {
+  bool clean_before = diag::exit_status() == 0;
+  return session.finish() == 0 || !clean_before;
+}
+
+/// Decodes a notification into a call; nullopt: let the kernel do it.
+std::optional<TrappedCall> decode(const struct seccomp_notif& req, int mem_fd) {
+  const auto* a = req.data.args;
+  pid_t pid = static_cast<pid_t>(req.pid);
+  int nr = req.data.nr;
+  TrappedCall call;
+  int dirfd = AT_FDCWD;
+  std::optional<std::string> name;  // the path argument; empty for fd-based calls
+  auto str = [&](uint64_t addr) { return read_string(mem_fd, addr); };
+  auto ids = [&](uint64_t u, uint64_t g) {
+    call.kind = TrappedCall::Kind::Chown;
+    if (static_cast<uint32_t>(u) != kUnchanged) call.uid = static_cast<uint32_t>(u);
+    if (static_cast<uint32_t>(g) != kUnchanged) call.gid = static_cast<uint32_t>(g);
+  };
+  switch (nr) {
+    case __NR_chown: name = str(a[0]); ids(a[1], a[2]); break;
+    case __NR_lchown: name = str(a[0]); ids(a[1], a[2]); call.follow = false; break;
+    case __NR_fchown: dirfd = static_cast<int>(a[0]); name = ""; ids(a[1], a[2]); break;
+    case __NR_fchownat:
+      dirfd = static_cast<int>(a[0]);
+      name = str(a[1]);
+      ids(a[2], a[3]);
+      if (a[4] & AT_SYMLINK_NOFOLLOW) call.follow = false;
+      if (name && name->empty() && !(a[4] & AT_EMPTY_PATH)) return std::nullopt;  // ENOENT from the kernel
+      break;
+    case __NR_chmod: name = str(a[0]); call.kind = TrappedCall::Kind::Chmod; call.mode = a[1] & 07777; break;
+    case __NR_fchmod: dirfd = static_cast<int>(a[0]); name = ""; call.kind = TrappedCall::Kind::Chmod; call.mode = a[1] & 07777; break;
+    case __NR_fchmodat:
+    case __NR_fchmodat2:
+      dirfd = static_cast<int>(a[0]);
+      name = str(a[1]);
+      call.kind = TrappedCall::Kind::Chmod;
+      call.mode = a[2] & 07777;
+      if (nr == __NR_fchmodat2) {
+        if (a[3] & AT_SYMLINK_NOFOLLOW) call.follow = false;
+        if (name && name->empty() && !(a[3] & AT_EMPTY_PATH)) return std::nullopt;
+      } else if (name && name->empty()) {
+        return std::nullopt;
+      }
+      break;
+    case __NR_mknod:
+    case __NR_mknodat: {
+      bool at = nr == __NR_mknodat;
+      if (at) dirfd = static_cast<int>(a[0]);
+      name = str(a[at ? 1 : 0]);
+      mode_t mode = static_cast<mode_t>(a[at ? 2 : 1]);
+      mode_t type = mode & S_IFMT;
+      if (type != S_IFCHR && type != S_IFBLK && type != S_IFIFO) return std::nullopt;
+      call.kind = TrappedCall::Kind::Mknod;
+      call.follow = false;
+      call.mode = type | (mode & 07777 & ~caller_umask(pid));
+      call.rdev = a[at ? 3 : 2];
+      if (name && name->empty()) return std::nullopt;
+      break;
+    }
+    default: return std::nullopt;
+  }
+  if (!name) return std::nullopt;
+  auto path = caller_path(pid, dirfd, *name);
+  if (!path) return std::nullopt;
+  call.path = *path;
+  call.tool = caller_comm(pid);
+  return call;
+}
+
+
+}  // namespace
+
+std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& path) {
+  std::string proc = "/proc/" + std::to_string(pid);
+  if (path.empty()) {
+    if (dirfd == AT_FDCWD) return read_link(proc + "/cwd");
+    auto p = read_link(proc + "/fd/" + std::to_string(dirfd));
+    if (!p || p->empty() || (*p)[0] != '/' || p->ends_with(" (deleted)")) return std::nullopt;
+    return p;
+  }
+  if (path[0] == '/') {
+    // glibc's lchmod and fchmodat(AT_SYMLINK_NOFOLLOW) (Python's
+    // os.chmod(follow_symlinks=False), coreutils' mknod -m) chmod
+    // "/proc/self/fd/N" of an O_PATH descriptor: the file that descriptor names.
+    std::string folded = lexical_fold(path);
+    for (const char* self : {"/proc/self/fd/", "/proc/thread-self/fd/"}) {
+      if (folded.rfind(self, 0) != 0) continue;
+      std::string fd = folded.substr(std::strlen(self));
+      if (fd.empty() || fd.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+      return caller_path(pid, std::stoi(fd), "");
+    }
+    auto root = read_link(proc + "/root");
+    if (!root) return std::nullopt;
+    return lexical_fold(*root == "/" ? path : *root + path);
+  }
+  auto base = read_link(dirfd == AT_FDCWD ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd));
+  if (!base || base->empty() || (*base)[0] != '/' || base->ends_with(" (deleted)")) return std::nullopt;
+  return lexical_absolute(path, *base);
+}
+
+Answer handle_call(Session& session, const TrappedCall& call) {
+  Answer pass;  // let the kernel do it
+  if (!session.active()) return pass;
+  Place place = session.place(call.path, call.follow);
+  if (!place.staged || place.error) return pass;
+  struct stat st;
+  bool exists = ::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+
+  Answer done;
+  done.let_kernel_do_it = false;
+  if (call.kind == TrappedCall::Kind::Mknod) {
+    if (exists) return done.error = EEXIST, done;
+    mode_t type = call.mode & S_IFMT;
+    int rc;
+    if (type == S_IFIFO) {
+      rc = ::mkfifoat(place.dirfd, place.name.c_str(), disk_mode_for(call.mode, false));
+    } else {
+      // The device itself needs host privilege; an empty file holds its place.
+      rc = ::openat(place.dirfd, place.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                    disk_mode_for(call.mode, false));
+      if (rc >= 0) rc = ::close(rc);
+    }
+    if (rc != 0) return done.error = errno, done;
+    if (::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return done.error = errno, done;
+    ::fchmodat(place.dirfd, place.name.c_str(), disk_mode_for(call.mode, false), 0);
+    Entry e = entry_for(place.logical, st, call.mode & 07777, session.default_owner(), session.default_group());
+    e.type = type == S_IFCHR ? EntryType::CharDevice : type == S_IFBLK ? EntryType::BlockDevice : EntryType::Fifo;
+    e.size.reset();
+    e.rdev = call.rdev;
+    e.tool = call.tool;
+    session.record(std::move(e));
+    if (!committed(session)) return done.error = EIO, done;
+    return done;
+  }
+  // Not in the stage: the caller sees the host's file (no union capture), so
+  // the kernel answers as it would.
+  if (!exists) return pass;
+  Entry e = session.current_entry(place, st);
+  unsigned fields = 0;  // only what this call changes: a concurrent tool's change of the rest survives
+  if (call.kind == TrappedCall::Kind::Chown) {
+    if (call.uid) e.owner = principal_of(session.users(), *call.uid), fields |= Store::kOwner;
+    if (call.gid) e.group = principal_of(session.groups(), *call.gid), fields |= Store::kGroup;
+    // As Linux does for root too (chown_common), even chown(f, -1, -1); the drop-ins' chown shares the rule.
+    if (mode_t mode = mode_after_chown(e.mode, e.type == EntryType::Dir); mode != e.mode) e.mode = mode, fields |= Store::kMode;
+    if (fields == 0) fields = Store::kOwner;  // chown(f, -1, -1): nothing to write but the record itself
+  } else {
+    // chmod of a symlink itself is not supported by Linux.
+    if (S_ISLNK(st.st_mode)) return pass;
+    e.mode = call.mode & 07777;
+    if (::fchmodat(place.dirfd, place.name.c_str(), disk_mode_for(e.mode, S_ISDIR(st.st_mode)), 0) != 0)
+      return done.error = errno, done;
+    if (::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      e.disk = disk_identity(st);
+      if (e.type == EntryType::File || e.type == EntryType::Hardlink) e.size = static_cast<uint64_t>(st.st_size);
+    }
+    e.sha256.clear();  // a digest is trusted only for the identity it was computed on
+    fields = Store::kMode | Store::kDisk;
+  }
+  e.tool = call.tool;
+  session.record_change(std::move(e), fields);
+  if (!committed(session)) return done.error = EIO, done;
+  return done;
+}
+
+SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child) {
+  SupervisorStats stats;
+  struct seccomp_notif* req = nullptr;
+  struct seccomp_notif_resp* resp = nullptr;
+  if (seccomp_notify_alloc(&req, &resp) != 0) return stats;
+  int child_fd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+  for (;;) {
+    struct pollfd fds[2] = {{notify_fd, POLLIN, 0}, {child_fd, POLLIN, 0}};
+    int n = ::poll(fds, child_fd >= 0 ? 2 : 1, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (fds[0].revents & POLLIN) {
+      std::memset(req, 0, sizeof *req);
+      if (seccomp_notify_receive(notify_fd, req) != 0) continue;  // the caller died meanwhile (ENOENT), EINTR
+      pid_t pid = static_cast<pid_t>(req->pid);
+      Answer answer;
+      std::string proc = "/proc/" + std::to_string(pid);
+      auto exe = read_link(proc + "/exe");
+      // The drop-ins record what they change themselves; their calls pass.
+      if (!(exe && *exe == dropin_exe)) {
+        int mem_fd = ::open((proc + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+        std::optional<TrappedCall> call;
+        if (mem_fd >= 0) {
+          call = decode(*req, mem_fd);
+          ::close(mem_fd);
+        }
+        // The pid may have died and been reused while we read its memory
+        // and /proc entries: only a still-pending notification is trusted.
+        if (call && seccomp_notify_id_valid(notify_fd, req->id) == 0) {
+          try {
+            Session session(config);
+            answer = handle_call(session, *call);
+          } catch (const std::exception&) {
+            answer.let_kernel_do_it = false;
+            answer.error = EIO;
+          }
+        }
+      }
+      std::memset(resp, 0, sizeof *resp);
+      resp->id = req->id;
+      if (answer.let_kernel_do_it) {
+        resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        ++stats.passed;
+      } else {
+        resp->error = answer.error ? -answer.error : 0;
+        ++(answer.error ? stats.failed : stats.recorded);
+      }
+      seccomp_notify_respond(notify_fd, resp);  // ENOENT: the caller is gone
+      continue;
+    }
+    if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) break;  // no task left under the filter
+    if (child_fd >= 0 && (fds[1].revents & POLLIN)) break;  // the command is done
+  }
+  if (child_fd >= 0) ::close(child_fd);
+  seccomp_notify_free(req, resp);
+  return stats;
+}
+
+}  // namespace stage
