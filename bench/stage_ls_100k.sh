@@ -3,13 +3,14 @@
 # (SPEC "Speed budget": 100,000 entries well under a second).
 # Builds a stage of N entries (N/1000 directories of 1000 small files, recorded
 # through sqlite3 in one transaction, as if installed), primes the digests with
-# one mtree export, then times R runs each of `stage-ls` (ls format) and
-# `stage-ls --format mtree` and prints the medians.
-# Usage: bench/stage_ls_100k.sh [N=100000] [R=5]
+# one mtree export, then times R interleaved rounds of every export format
+# and prints the medians and each format's ratio to the mtree export (SPEC:
+# every export within 1.2x of the mtree export).
+# Usage: bench/stage_ls_100k.sh [N=100000] [R=9]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-100000}
-R=${2:-5}
+R=${2:-9}
 B=$top/build/bin
 D=$top/build/libexec/stage/bin
 w=$(mktemp -d /tmp/stage-bench.XXXXXX)
@@ -54,22 +55,30 @@ s=$(date +%s%N); "$B/stage-ls" --destdir "$w/stage" --format mtree >/dev/null; e
 echo "first mtree export (hashes all files): $(( (e - s) / 1000000 )) ms"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# time_runs CMD...: "WALL ms wall, CPU ms cpu" medians over R runs (CPU is
-# user+sys: on a shared machine the wall time also counts other loads).
-time_runs() {
-  local walls=() cpus=() r s e u
-  for ((r = 0; r < R; r++)); do
-    s=$(date +%s%N)
-    u=$( { /usr/bin/time -f '%U %S' "$@" >/dev/null; } 2>&1 | tail -1)
-    e=$(date +%s%N)
-    walls+=($(( (e - s) / 1000000 )))
-    cpus+=($(echo "$u" | awk '{printf "%d", ($1 + $2) * 1000}'))
-  done
-  echo "$(printf '%s\n' "${walls[@]}" | median) ms wall, $(printf '%s\n' "${cpus[@]}" | median) ms cpu"
-}
+# Interleaved runs: each round runs every export once, in turn, so that a
+# change in the machine's load falls on all of them alike. Wall and CPU
+# (user+sys: on a shared machine the wall time also counts other loads)
+# medians, and each export's CPU median against the mtree export's.
+formats=(ls mtree json fakeroot plist rpm freebsd pacman-mtree)
+declare -A walls cpus
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "stage-ls (ls format), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage")"
-echo "stage-ls --format mtree (digests reused), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage" --format mtree)"
-echo "stage-ls --format json (digests reused), median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage" --format json)"
-echo "stage-ls --format fakeroot, median of $R: $(time_runs "$B/stage-ls" --destdir "$w/stage" --format fakeroot)"
+for ((r = 0; r < R; r++)); do
+  for f in "${formats[@]}"; do
+    s=$(date +%s%N)
+    u=$( { /usr/bin/time -f '%U %S' "$B/stage-ls" --destdir "$w/stage" --format "$f" >/dev/null; } 2>&1 | tail -1)
+    e=$(date +%s%N)
+    walls[$f]+="$(( (e - s) / 1000000 )) "
+    cpus[$f]+="$(echo "$u" | awk '{printf "%d", ($1 + $2) * 1000}') "
+  done
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+mtree_cpu=$(printf '%s\n' ${cpus[mtree]} | median)
+mtree_wall=$(printf '%s\n' ${walls[mtree]} | median)
+echo "medians of $R interleaved runs (digests reused):"
+for f in "${formats[@]}"; do
+  wall=$(printf '%s\n' ${walls[$f]} | median)
+  cpu=$(printf '%s\n' ${cpus[$f]} | median)
+  printf '  stage-ls --format %-13s %5s ms wall, %5s ms cpu  (%s x mtree cpu, %s x mtree wall)\n' "$f" "$wall" "$cpu" \
+    "$(awk -v a="$cpu" -v b="$mtree_cpu" 'BEGIN {printf "%.2f", b ? a / b : 0}')" \
+    "$(awk -v a="$wall" -v b="$mtree_wall" 'BEGIN {printf "%.2f", b ? a / b : 0}')"
+done

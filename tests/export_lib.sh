@@ -64,3 +64,16 @@ line"
 
 # stage_ls ARGS...: stage-ls on the test stage as nobody.
 stage_ls() { as_builder "$STAGE_BIN/stage-ls" --destdir "$DEST" "$@"; }
+
+# build_example: the bundled example package (examples/hello: setuid root,
+# setgid games, a sticky spool, games-owned scores, the service account
+# pkgsvc no host has) staged by nobody with stage-run into $DEST = $T/dest,
+# as scripts/demo does. Sets EX to the package's source directory.
+build_example() {
+  DEST=$T/dest
+  EX=$T/hello
+  cp -r "$STAGE_SOURCE/examples/hello" "$EX"
+  [ "$(id -u)" -eq 0 ] && chown -R nobody:nogroup "$T"
+  (cd "$EX" && as_nobody "$STAGE_BIN/stage-run" --destdir "$DEST" -- make install) >"$T/example.out" 2>&1 ||
+    { cat "$T/example.out" >&2; fail "the example stages"; }
+}

@@ -27,9 +27,20 @@ as_nobody() {
     "$@"
   fi
 }
+# skip_test REASON: the test cannot run here; exits 77, ctest's "skipped"
+# (never 0: a skip must not read as a pass).
+skip_test() { echo "SKIP: $*"; exit 77; }
+# skip_part REASON: part of the test cannot run here. The rest still runs; the
+# test then ends as skipped (77) unless a check failed (1).
+SKIPPED_PARTS=()
+skip_part() { echo "SKIP (part): $*"; SKIPPED_PARTS+=("$*"); }
 # done_testing: exit status of the test.
 done_testing() {
   if [ "$FAILS" -ne 0 ]; then echo "$FAILS check(s) failed" >&2; exit 1; fi
+  if [ "${#SKIPPED_PARTS[@]}" -ne 0 ]; then
+    echo "SKIP: every check that ran passed, but not run here: $(IFS=';'; echo "${SKIPPED_PARTS[*]}")"
+    exit 77
+  fi
   echo "all checks passed"
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <iostream>
 
 #include "stage/cli.h"
@@ -15,6 +16,9 @@
 #include "stage/json_export.h"
 #include "stage/listing.h"
 #include "stage/mtree_export.h"
+#include "stage/package_lists.h"
+#include "stage/pacman_export.h"
+#include "stage/pack.h"
 #include "stage/plist_export.h"
 #include "stage/qa_check.h"
 
@@ -43,20 +47,25 @@ int main(int argc, char** argv) {
   stage::diag::set_usage_exit_status(2);
   CLI::App app{"List and export what is staged: the stage on disk joined with its database."};
   std::string destdir, db, format = "ls", prefix = "/usr/pkg";
-  std::vector<std::string> paths;
-  bool untracked_only = false, missing_only = false, check = false;
+  std::vector<std::string> paths, config_files;
+  bool untracked_only = false, missing_only = false, check = false, strict_ids = false;
   std::optional<uint32_t> unknown_id;
   app.add_option("--destdir", destdir, "the staging root (default: $STAGE_DESTDIR, else the current directory)");
   app.add_option("--db", db, "the database (default: $STAGE_DB, else DESTDIR.stagedb)");
   app.add_option("--format", format,
-                 "ls, mtree, plist, pkgsrc-perms, fakeroot, json, or info (manuals install-info recorded, "
-                 "STAGE_INFO=record)")
-      ->check(CLI::IsMember({"ls", "mtree", "plist", "pkgsrc-perms", "fakeroot", "json", "info"}));
-  app.add_option("--prefix", prefix, "the package prefix (plist, pkgsrc-perms)")->capture_default_str();
+                 "ls, mtree, plist, pkgsrc-perms, fakeroot, json, info (manuals install-info recorded, "
+                 "STAGE_INFO=record), rpm (%files -f), freebsd (pkg plist) or pacman-mtree (.MTREE)")
+      ->check(CLI::IsMember({"ls", "mtree", "plist", "pkgsrc-perms", "fakeroot", "json", "info", "rpm", "freebsd",
+                             "pacman-mtree"}));
+  app.add_option("--prefix", prefix, "the package prefix (plist, pkgsrc-perms, rpm, freebsd)")->capture_default_str();
+  app.add_option("--config", config_files, "rpm: a logical path to mark %config(noreplace) (repeatable)");
   app.add_flag("--untracked", untracked_only, "only files that reached the stage without stage's tools");
   app.add_flag("--missing", missing_only, "only records whose file is gone (ls or json)");
   app.add_flag("--check", check, "QA report: one line per finding, exit 1 when there are any");
-  app.add_option("--unknown-id", unknown_id, "numeric id for owners and groups no database knows (mtree, fakeroot)");
+  app.add_option("--unknown-id", unknown_id,
+                 "the id of owners and groups no database knows (default: placeholders from 2000000 up in numeric "
+                 "formats, none in mtree)");
+  app.add_flag("--strict-ids", strict_ids, "an owner or group no database knows is an error");
   app.add_option("PATH", paths, "logical paths to list (with everything below them)");
   app.set_version_flag("--version", stage::tool_version_text("stage-ls"), "print the version and exit");
   try {
@@ -77,8 +86,9 @@ int main(int argc, char** argv) {
     stage::read_target_env(config);
     stage::ExportContext ctx = stage::make_export_context(where.destdir, config);
     ctx.unknown_id = unknown_id;
+    ctx.strict_ids = strict_ids;
     // Digests only where the format shows them (--check reads content itself).
-    bool hash = format == "mtree" || format == "json";
+    bool hash = format == "mtree" || format == "json" || format == "pacman-mtree";
     stage::LoadedStage stage = stage::load_stage(ctx, where.db, hash);
 
     if (missing_only) {
@@ -124,7 +134,20 @@ int main(int argc, char** argv) {
       emit(stage::format_json(entries, ctx));
     } else if (format == "info") {
       emit(stage::format_info(stage.info));
+    } else if (format == "rpm") {
+      auto out = stage::format_rpm(entries, ctx, prefix, config_files);
+      warn_all(out.warnings);
+      emit(out.text);
+    } else if (format == "freebsd") {
+      auto out = stage::format_freebsd(entries, ctx, prefix);
+      warn_all(out.warnings);
+      emit(out.text);
+    } else if (format == "pacman-mtree") {
+      stage::PacmanMtreeOptions options;
+      options.clamp_mtime = stage::parse_source_date_epoch(std::getenv("SOURCE_DATE_EPOCH"));
+      emit(stage::format_pacman_mtree(entries, ctx, options));
     }
+    warn_all(ctx.warnings);
   } catch (const std::runtime_error& e) {
     // ConfigError, StoreError, ExportError, PackError, std::system_error
     // ("PATH: reason"): every one says what went wrong.

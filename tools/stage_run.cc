@@ -55,8 +55,8 @@ int main(int argc, char** argv) {
   app.add_option("--destdir", destdir, "the staging root, created if needed (default: $STAGE_DESTDIR)");
   app.add_option("--db", db, "the database (default: DESTDIR.stagedb)");
   app.add_option("--map", options.map, "a prefix sent into the stage (repeatable; default /)");
-  app.add_option("--owner", options.owner, "owner recorded when a command names none (default root)");
-  app.add_option("--group", options.group, "group recorded when a command names none (default root)");
+  auto* owner_opt = app.add_option("--owner", options.owner, "owner recorded when a command names none (default root)");
+  auto* group_opt = app.add_option("--group", options.group, "group recorded when a command names none (default root)");
   app.add_flag("--sandbox", sandbox,
                "confine COMMAND: no_new_privs, writes only to DESTDIR, the database, the build and temp "
                "directories (Landlock), no network sockets (seccomp), resource limits");
@@ -84,6 +84,13 @@ int main(int argc, char** argv) {
     options.db = db.empty() ? "" : stage::lexical_absolute(db, cwd);
     for (auto& m : options.map) m = stage::lexical_absolute(m, cwd);
     options.workdir = cwd;
+    // The defaults the command's drop-ins will record, checked before it
+    // runs. Given, even empty, --owner/--group must be recordable.
+    std::string owner = env("STAGE_OWNER").value_or(""), group = env("STAGE_GROUP").value_or("");
+    stage::check_default_principals(owner_opt->count() ? options.owner : owner.empty() ? "root" : owner,
+                                    group_opt->count() ? options.group : group.empty() ? "root" : group,
+                                    owner_opt->count() ? "--owner" : "STAGE_OWNER",
+                                    group_opt->count() ? "--group" : "STAGE_GROUP");
     options.dropin_dir = stage::installed_dropin_directory();
     stage::prepare_stage(options);
   } catch (const stage::ConfigError& e) {

@@ -209,12 +209,14 @@ int install_main(int argc, char** argv) {
     stage::diag::warn("the --compare (-C) option is ignored when you specify a mode with non-permission bits");
 
   if (owner_text) {
-    options.owner = session.owner(owner_text);
-    if (!options.owner) stage::diag::fatal("invalid user " + quote(owner_text));
+    stage::IdSpec owner = session.owner(owner_text);
+    if (!owner.valid) stage::diag::fatal("invalid user " + stage::diag::quote_arg(owner_text));
+    options.owner = owner.principal;
   }
   if (group_text) {
-    options.group = session.group(group_text);
-    if (!options.group) stage::diag::fatal("invalid group " + quote(group_text));
+    stage::IdSpec group = session.group(group_text);
+    if (!group.valid) stage::diag::fatal("invalid group " + stage::diag::quote_arg(group_text));
+    options.group = group.principal;
   }
 
   // GNU install runs with umask 0: modes are exactly what -m says.

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stage/diag.h"
+#include "stage/owners.h"
 #include "stage/path_map.h"
 
 namespace stage {
@@ -37,9 +39,19 @@ EnvLookup process_env() {
   };
 }
 
+void check_default_principals(const std::string& owner, const std::string& group, std::string_view owner_source,
+                              std::string_view group_source) {
+  // A newline or ':' would reach every record made without -o/-g.
+  if (!valid_default_principal(owner))
+    throw ConfigError(std::string(owner_source) + ": invalid user " + diag::quote_arg(owner));
+  if (!valid_default_principal(group))
+    throw ConfigError(std::string(group_source) + ": invalid group " + diag::quote_arg(group));
+}
+
 void read_target_env(Config& config, const EnvLookup& env) {
   if (auto v = env("STAGE_OWNER"); v && !v->empty()) config.owner = *v;
   if (auto v = env("STAGE_GROUP"); v && !v->empty()) config.group = *v;
+  check_default_principals(config.owner, config.group, "STAGE_OWNER", "STAGE_GROUP");
   if (auto v = env("STAGE_PASSWD"); v && !v->empty()) config.passwd_file = *v;
   if (auto v = env("STAGE_GROUPFILE"); v && !v->empty()) config.group_file = *v;
 }

@@ -95,6 +95,7 @@ void close_stdout_at_exit() { std::atexit(close_stdout); }
 
 void mark_failed() { g_failed = true; }
 int exit_status() { return g_failed ? 1 : 0; }
+void reset_status() { g_failed = false; }
 
 std::string errno_text(int err) {
   // GNU prints "No such file or directory" etc.; strerror in the C locale.

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <signal.h>
@@ -159,24 +160,49 @@ int TempFile::commit(bool replace) {
       return 0;
     }
     if (err != EEXIST || !replace) return err;
+    // Replacing needs a name for the instant between link and rename: the
+    // kernel cannot rename an unnamed file over another. Those two calls run
+    // in a vfork()ed child, which a signal killing this process does not
+    // stop, so even SIGKILL cannot leave the name behind.
     static std::minstd_rand rng(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(::time(nullptr)));
-    std::string tmp;
-    for (int attempt = 0;; ++attempt) {
-      char tail[32];
-      std::snprintf(tail, sizeof tail, ".stage-tmp.%d.%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rng()));
-      tmp = dir_ + tail;
-      err = link_unnamed(tmp);
-      if (err == 0) break;
-      if (err != EEXIST || attempt == 100) return err;
+    char tail[32];
+    std::snprintf(tail, sizeof tail, ".stage-tmp.%d.%08x", static_cast<int>(::getpid()), static_cast<unsigned>(rng()));
+    std::string tmp = dir_ + tail;
+    char proc[64];
+    std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd_.get());
+    const char* tmp_c = tmp.c_str();
+    const char* dest_c = dest_.name.c_str();
+    int dirfd = dest_.dirfd, fd = fd_.get();
+    pid_t pid = ::vfork();
+    if (pid == 0) {
+      // Only system calls here (vfork: the parent's memory, the parent waits).
+      int rc = ::linkat(AT_FDCWD, proc, dirfd, tmp_c, AT_SYMLINK_FOLLOW);
+      if (rc != 0 && errno == ENOENT) rc = ::linkat(fd, "", dirfd, tmp_c, AT_EMPTY_PATH);
+      if (rc != 0) ::_exit(errno & 0xff);
+      if (::renameat(dirfd, tmp_c, dirfd, dest_c) != 0) {
+        int e = errno;
+        ::unlinkat(dirfd, tmp_c, 0);
+        ::_exit(e & 0xff);
+      }
+      ::_exit(0);
     }
-    int slot = remember_temporary(dest_.dirfd, tmp);
-    if (::renameat(dest_.dirfd, tmp.c_str(), dest_.dirfd, dest_.name.c_str()) != 0) {
-      err = errno;
-      ::unlinkat(dest_.dirfd, tmp.c_str(), 0);
-      forget_temporary(slot);
-      return err;
+    if (pid < 0) return errno;
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+      if (errno == EINTR) continue;
+      // SIGCHLD ignored (inherited): the child was reaped unseen; the
+      // destination tells whether it is ours now.
+      struct stat mine, there;
+      if (errno == ECHILD && ::fstat(fd, &mine) == 0 &&
+          ::fstatat(dirfd, dest_c, &there, AT_SYMLINK_NOFOLLOW) == 0 && mine.st_ino == there.st_ino &&
+          mine.st_dev == there.st_dev) {
+        done_ = true;
+        return 0;
+      }
+      return errno == ECHILD ? EIO : errno;
     }
-    forget_temporary(slot);
+    if (!WIFEXITED(status)) return EIO;
+    if (WEXITSTATUS(status) != 0) return WEXITSTATUS(status);
     done_ = true;
     return 0;
   }

@@ -280,7 +280,9 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
     };
     if (int err = session.make_dirs(dest, dest_operand, false, 0755, announce, &failed)) {
-      diag::error("cannot create directory " + quote(failed.empty() ? std::string(dest_operand) : failed), err);
+      // A path the kernel refuses whole: GNU's first look at it is its stat.
+      if (err == ENAMETOOLONG) diag::error("cannot stat " + quote(dest_operand), err);
+      else diag::error("cannot create directory " + quote(failed.empty() ? std::string(dest_operand) : failed), err);
       return false;
     }
     dest = session.place(dest_operand, false);
@@ -310,7 +312,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
   // An empty name is ENOENT to the kernel (and would name "." to a TempFile).
   if (int err = dest.error ? dest.error : dest_operand.empty() ? ENOENT : 0) {
     if (err == ENOENT) say_copy("");
-    diag::error("cannot create regular file " + quote(dest_operand), err);
+    diag::error((err == ENAMETOOLONG ? "cannot stat " : "cannot create regular file ") + quote(dest_operand), err);
     return false;
   }
 
@@ -424,12 +426,37 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     }
   }
 
+  // What the commit must be able to undo: the file this replaces.
+  int old_fd = -1;
+  if (dest.staged && dest_exists && S_ISREG(dst_st.st_mode) && options.backup.type == BackupType::None)
+    old_fd = ::openat(dest.dirfd, dest.name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  UniqueFd old_owned(old_fd);
   auto backup = make_backup(session, options, dest, dest_operand);
   if (!backup) return false;
   if (int err = tmp.commit()) {
     say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), err);
     return false;
+  }
+  if (dest.staged) {
+    struct stat made;
+    if (::fstat(tmp.fd(), &made) == 0) {
+      if (!backup->empty()) {
+        // The backup goes back to its name, replacing ours.
+        std::string leaf = leaf_of(*backup);
+        std::string dir = dest.name.substr(0, dest.name.size() - leaf_of(dest.name).size());
+        session.undo_on_failure([dest, made, from = dir + leaf] {
+          struct stat now;
+          if (::fstatat(dest.dirfd, dest.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_ino == made.st_ino &&
+              now.st_dev == made.st_dev)
+            ::renameat(dest.dirfd, from.c_str(), dest.dirfd, dest.name.c_str());
+        });
+      } else if (old_fd >= 0) {
+        session.undo_replacement(dest, made, old_owned.release(), dst_st);
+      } else if (!dest_exists) {
+        session.undo_creation(dest, made);
+      }
+    }
   }
   if (options.verbose) {
     // GNU's install unlinks an existing destination first and says so; the
@@ -533,6 +560,7 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
                                       : session.default_group();
   ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
   session.record(entry_for(target.logical, st, recorded, owner, group));
+  if (created) session.undo_creation(target, st);
   append_metalog(options, target.logical, "dir", recorded, owner, group);
   return true;
 }

@@ -177,9 +177,13 @@ int replace_via_temp(const Place& dest, const std::function<int(const std::strin
     err = make(tmp);
   }
   if (err) return err;
+  // A symlink or hard link has no unnamed form: its temporary name lives for
+  // two system calls, and a TERM, INT or HUP meanwhile removes it.
+  int slot = remember_temporary(dest.dirfd, tmp);
   int result = ::renameat(dest.dirfd, tmp.c_str(), dest.dirfd, dest.name.c_str()) == 0 ? -1 : errno;
   // A rename between two names of one inode is a no-op: drop the temporary.
   if (result != -1 || unlink_after) ::unlinkat(dest.dirfd, tmp.c_str(), 0);
+  forget_temporary(slot);
   return result;
 }
 

@@ -284,7 +284,7 @@ std::string format_ls(const std::vector<ListedEntry>& entries) {
     const Entry& e = le.entry;
     std::string owner = principal_text(e.owner), group = principal_text(e.group);
     std::string size = std::to_string(e.size.value_or(0));
-    out += mode_string(e.mode, type_letter(e.type));
+    out += mode_string(e.mode, S_ISSOCK(le.disk.st_mode) ? 's' : type_letter(e.type));
     out += ' ';
     out += owner + std::string(owner_w - owner.size(), ' ');
     out += ' ';

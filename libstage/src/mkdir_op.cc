@@ -85,6 +85,7 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
     if ((st.st_mode & 07777) != disk) ::fchmodat(target.dirfd, target.name.c_str(), disk, 0);
     ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
     session.record(entry_for(target.logical, st, recorded, session.default_owner(), inherited.value_or(session.default_group())));
+    session.undo_creation(target, st);
     return true;
   }
   auto chmod_to = mode_after(options, st.st_mode);

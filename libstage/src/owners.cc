@@ -2,8 +2,11 @@
 // binaries, and the target system's databases are files anyway.
 #include "stage/owners.h"
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
+#include <iterator>
+#include <limits>
 
 namespace stage {
 
@@ -17,11 +20,27 @@ std::optional<uint32_t> parse_id(std::string_view text) {
   return value;
 }
 
+IdDatabase IdDatabase::from_text(std::string_view text) {
+  IdDatabase db("");
+  db.loaded_ = true;
+  db.parse(text);
+  return db;
+}
+
 void IdDatabase::load() {
   loaded_ = true;
-  std::ifstream in(file_);
-  std::string line;
-  while (std::getline(in, line)) {
+  std::ifstream in(file_, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  parse(text);
+}
+
+void IdDatabase::parse(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string line(text.substr(start, nl - start));
+    start = nl + 1;
     if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-') continue;
     size_t c1 = line.find(':');
     if (c1 == std::string::npos) continue;
@@ -60,6 +79,82 @@ std::optional<uint32_t> IdDatabase::primary_group_of(std::string_view name) {
   auto it = primary_group_.find(std::string(name));
   if (it == primary_group_.end()) return std::nullopt;
   return it->second;
+}
+
+bool recordable_unknown_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name)
+    if (c == ':' || c < 0x20 || c == 0x7f) return false;
+  // A number, however padded or signed ("4294967296", " +5", "-1", "7 "),
+  // is an id GNU refused, never a name.
+  size_t first = name.find_first_not_of(' ');
+  size_t last = name.find_last_not_of(' ');
+  if (first == std::string_view::npos) return true;  // blanks only: a name no parser reads as a number
+  std::string_view core = name.substr(first, last - first + 1);
+  if (core[0] == '+' || core[0] == '-') core.remove_prefix(1);
+  return core.empty() || core.find_first_not_of("0123456789") != std::string_view::npos;
+}
+
+namespace {
+
+// xstrtoumax(text, NULL, 0, ...) == LONGINT_OK: strtoumax's base-0 grammar
+// over the whole text, no sign but '+', no overflow.
+std::optional<uint64_t> parse_base0(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || (text[i] >= '\t' && text[i] <= '\r'))) ++i;
+  if (i < text.size() && text[i] == '+') ++i;
+  int base = 10;
+  if (i + 1 < text.size() && text[i] == '0' && (text[i + 1] == 'x' || text[i + 1] == 'X') && i + 2 < text.size() &&
+      std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+    base = 16;
+    i += 2;
+  } else if (i < text.size() && text[i] == '0') {
+    base = 8;
+  }
+  if (i == text.size()) return std::nullopt;
+  uint64_t value = 0;
+  for (; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    int digit = std::isdigit(c) ? c - '0' : std::isxdigit(c) ? (std::tolower(c) - 'a' + 10) : 99;
+    if (digit >= base) return std::nullopt;
+    if (value > (std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(digit)) / static_cast<uint64_t>(base))
+      return std::nullopt;
+    value = value * static_cast<uint64_t>(base) + static_cast<uint64_t>(digit);
+  }
+  return value;
+}
+
+}  // namespace
+
+IdSpec parse_install_id(IdDatabase& db, std::string_view spec, bool accept_unknown) {
+  IdSpec out;
+  if (auto id = db.id_of(spec)) {
+    out.valid = true;
+    out.principal = Principal{std::string(spec), id};
+    return out;
+  }
+  if (auto n = parse_base0(spec)) {
+    if (*n > UINT32_MAX) return out;
+    out.valid = true;
+    if (*n == UINT32_MAX) return out;  // (uid_t)-1: GNU leaves the owner alone
+    Principal p;
+    p.id = static_cast<uint32_t>(*n);
+    if (auto name = db.name_of(*p.id)) p.name = *name;
+    out.principal = p;
+    return out;
+  }
+  if (accept_unknown && recordable_unknown_name(spec)) {
+    out.valid = true;
+    out.principal = Principal{std::string(spec), std::nullopt};
+  }
+  return out;
+}
+
+bool valid_default_principal(std::string_view value) {
+  // resolve_principal's grammar: a name, else "N" or "+N" in decimal. Not
+  // install's (blanks, hex, octal): "\n5" would pass as 5 there and be
+  // recorded as the name "\n5" here.
+  return parse_id(value) || recordable_unknown_name(value);
 }
 
 Principal resolve_principal(IdDatabase& db, std::string_view spec) {
@@ -148,7 +243,7 @@ OwnerSpec parse_with_separator(IdDatabase& users, IdDatabase& groups, std::strin
       return out;
     } else if (auto n = parse_gnu_id(u, kMaxId)) {
       out.user = numeric_principal(users, *n);
-    } else if (accept_unknown && u[0] != '+') {
+    } else if (accept_unknown && u[0] != '+' && recordable_unknown_name(u)) {
       out.user = Principal{std::string(u), std::nullopt};
       out.user_name = std::string(u);
     } else {
@@ -164,7 +259,7 @@ OwnerSpec parse_with_separator(IdDatabase& users, IdDatabase& groups, std::strin
       out.group_name = std::string(g);
     } else if (auto n = parse_gnu_id(g, kMaxId)) {
       out.group = numeric_principal(groups, *n);
-    } else if (accept_unknown && g[0] != '+') {
+    } else if (accept_unknown && g[0] != '+' && recordable_unknown_name(g)) {
       out.group = Principal{std::string(g), std::nullopt};
       out.group_name = std::string(g);
     } else {
@@ -207,7 +302,7 @@ std::optional<Principal> parse_group_spec(IdDatabase& groups, std::string_view s
     if (*n == UINT32_MAX) return std::nullopt;  // (gid_t)-1: GNU leaves the group alone
     return numeric_principal(groups, *n);
   }
-  if (accept_unknown) return Principal{std::string(spec), std::nullopt};
+  if (accept_unknown && recordable_unknown_name(spec)) return Principal{std::string(spec), std::nullopt};
   if (error) *error = "invalid group";
   return std::nullopt;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <deque>
 #include <system_error>
 #include <vector>
@@ -93,6 +94,13 @@ StageRoot::WalkResult StageRoot::walk(std::string_view logical, bool follow_last
   std::vector<std::string> parts = path_components(logical);
   r.dir = root_;
   if (parts.empty()) return r;
+  // The kernel refuses such a path given whole (GNU: "File name too long");
+  // the walk below would not, and every export of the stage would then fail.
+  if (int err = name_too_long(logical)) {
+    r.error = err;
+    r.failed_at = std::string(logical);
+    return r;
+  }
 
   // Fast path: the directory in one call, when no symlink is crossed.
   if (!portable_only_ && !g_openat2_missing) {
@@ -117,7 +125,8 @@ StageRoot::WalkResult StageRoot::walk(std::string_view logical, bool follow_last
         r.leaf = stop_at_parent ? parts.back() : ".";
         return r;
       }
-    } else if (errno == ENOSYS) {
+    } else if (errno == ENOSYS || errno == EPERM) {
+      // No openat2 (before 5.6), or a seccomp filter refuses it (containers).
       g_openat2_missing = true;
     }
     // Otherwise a symlink, a missing or a wrong component: the portable walk
@@ -227,6 +236,39 @@ StageRoot::WalkResult StageRoot::walk(std::string_view logical, bool follow_last
   return r;
 }
 
+StageRoot::StageRoot(int root_fd, std::string destdir) : destdir_(std::move(destdir)) {
+  int fd = ::fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), destdir_);
+  root_ = std::make_shared<UniqueFd>(fd);
+}
+
+void simulate_openat2_refused(bool on) { g_openat2_missing = on; }
+
+int open_in_root(int root_fd, std::string_view logical, int flags) {
+  flags |= O_NOFOLLOW | O_CLOEXEC;
+  std::string rel = logical.size() > 1 ? std::string(logical.substr(1)) : std::string(".");
+  if (!g_openat2_missing) {
+    struct open_how how = {};
+    how.flags = static_cast<uint64_t>(flags);
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
+    if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return fd;
+    g_openat2_missing = true;
+  }
+  try {
+    StageRoot root(root_fd, std::string());
+    Place p = root.locate(logical, /*follow_last=*/false);
+    if (p.error) {
+      errno = p.error;
+      return -1;
+    }
+    return ::openat(p.dirfd, p.name.c_str(), flags);
+  } catch (const std::system_error& e) {
+    errno = e.code().value();
+    return -1;
+  }
+}
+
 Place StageRoot::locate(std::string_view logical, bool follow_last) const {
   WalkResult w = walk(logical, follow_last, /*stop_at_parent=*/true, nullptr, nullptr);
   Place p;
@@ -236,6 +278,8 @@ Place StageRoot::locate(std::string_view logical, bool follow_last) const {
   p.dirfd = w.dir->get();
   p.name = w.leaf;
   p.logical = w.error ? std::string(logical) : join_logical(w.canon, w.leaf);
+  // Symlinks in the stage may lengthen the path records are keyed by.
+  if (!p.error) p.error = name_too_long(p.logical);
   return p;
 }
 
@@ -252,6 +296,13 @@ int StageRoot::make_dirs(std::string_view logical, bool include_last, mode_t dis
   if (w.error == EEXIST && !include_last) w.error = ENOTDIR;
   if (w.error && failed_at) *failed_at = w.failed_at;
   return w.error;
+}
+
+int StageRoot::name_too_long(std::string_view logical) const {
+  if (destdir_.size() + logical.size() >= PATH_MAX) return ENAMETOOLONG;
+  for (const auto& c : path_components(logical))
+    if (c.size() > NAME_MAX) return ENAMETOOLONG;
+  return 0;
 }
 
 std::string StageRoot::real_path(const Place& place) const {

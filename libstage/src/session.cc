@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "stage/diag.h"
+#include "stage/file_ops.h"
 #include "stage/listing.h"
 #include "stage/mode.h"
 #include "stage/path_map.h"
@@ -142,7 +143,15 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
   // the user wrote it ("./a", "lnk/b"); so does the stage, one prefix at a
   // time (only reached when something is missing, so the walks are rare).
   MappedPath whole;
-  if (target.staged) whole = map_path(config_, lexical_absolute(operand, cwd_));
+  if (target.staged) {
+    whole = map_path(config_, lexical_absolute(operand, cwd_));
+    // Refused whole, before any ancestor is made: the stage could never
+    // export the path (GNU makes such a tree one directory at a time).
+    if (int err = whole.staged ? root_->name_too_long(whole.path) : 0) {
+      if (failed) *failed = std::string(operand);
+      return err;
+    }
+  }
   mode_t disk = disk_mode_for(mode, true);
   // Records a directory made in the stage, on disk exactly `disk` (mkdirat
   // applied the umask).
@@ -153,6 +162,8 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
     // Ancestors are made with mkdir(2) alone: a setgid parent passes on its bit and group.
     auto inherited = setgid_parent_group(logical);
     record(entry_for(logical, st, inherited ? mode | S_ISGID : mode, default_owner(), inherited.value_or(default_group())));
+    Place made = root_->locate(logical, false);
+    if (made.error == 0) undo_creation(made, st);
   };
   bool first_staged = true;
   std::vector<std::string> prefixes = ancestor_prefixes(operand, include_last);
@@ -447,16 +458,12 @@ std::vector<InfoRecord> Session::info_records() {
 Principal Session::default_owner() { return resolve_principal(users_, config_.owner); }
 Principal Session::default_group() { return resolve_principal(groups_, config_.group); }
 
-std::optional<Principal> Session::owner(std::string_view spec) {
-  Principal p = resolve_principal(users_, spec);
-  if (!p.id && (config_.strict || !config_.active)) return std::nullopt;
-  return p;
+IdSpec Session::owner(std::string_view spec) {
+  return parse_install_id(users_, spec, config_.active && !config_.strict);
 }
 
-std::optional<Principal> Session::group(std::string_view spec) {
-  Principal p = resolve_principal(groups_, spec);
-  if (!p.id && (config_.strict || !config_.active)) return std::nullopt;
-  return p;
+IdSpec Session::group(std::string_view spec) {
+  return parse_install_id(groups_, spec, config_.active && !config_.strict);
 }
 
 void Session::trace(std::string_view line) {
@@ -468,6 +475,37 @@ void Session::trace(std::string_view line) {
   ssize_t ignored = ::write(fd, text.data(), text.size());
   (void)ignored;
   ::close(fd);
+}
+
+void Session::undo_on_failure(std::function<void()> undo) {
+  if (store_) undo_.push_back(std::move(undo));
+}
+
+namespace {
+bool still_same(const Place& place, const struct stat& made) {
+  struct stat now;
+  return ::fstatat(place.dirfd, place.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == made.st_dev &&
+         now.st_ino == made.st_ino;
+}
+}  // namespace
+
+void Session::undo_creation(const Place& place, const struct stat& made) {
+  undo_on_failure([place, made] {
+    if (still_same(place, made)) ::unlinkat(place.dirfd, place.name.c_str(), S_ISDIR(made.st_mode) ? AT_REMOVEDIR : 0);
+  });
+}
+
+void Session::undo_replacement(const Place& place, const struct stat& made, int old_fd, const struct stat& old_st) {
+  auto old = std::make_shared<UniqueFd>(old_fd);
+  undo_on_failure([place, made, old, old_st] {
+    if (!still_same(place, made)) return;
+    TempFile back(place);
+    if (back.error() || ::lseek(old->get(), 0, SEEK_SET) != 0 || copy_contents(old->get(), back.fd()) != 0) return;
+    ::fchmod(back.fd(), old_st.st_mode & 07777);
+    struct timespec times[2] = {old_st.st_atim, old_st.st_mtim};
+    ::futimens(back.fd(), times);
+    back.commit();
+  });
 }
 
 int Session::finish() {
@@ -493,8 +531,11 @@ int Session::finish() {
       store_->commit(batch);
     } catch (const StoreError& e) {
       diag::error(e.what());
+      // Nothing was recorded: take back what the run did to the stage.
+      for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
     }
   }
+  undo_.clear();
   // Close the database now: the last connection to close checkpoints the
   // WAL, so the next drop-in starts from a short WAL instead of rebuilding
   // the WAL index from every frame a build has written (measured: recovery

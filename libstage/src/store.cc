@@ -142,17 +142,32 @@ class SqliteStore final : public Store {
       db_ = nullptr;
       throw StoreError("'" + path + "' is not a stage database; left unchanged");
     }
+    if (access != Access::ReadOnly && sqlite3_db_readonly(db_, "main") == 1) {
+      // SQLite falls back to reading a file it may not write; a drop-in
+      // would only find out at its commit, after changing the stage.
+      int err = ::access(path.c_str(), W_OK) != 0 ? errno : EACCES;
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StoreError("cannot write database '" + path + "': " + std::strerror(err));
+    }
     // Only now, on a database known to be ours, settings that may write.
     // Keep the -wal and -shm files when the last connection closes: no unlink
     // and re-create per drop-in call, and a sandboxed build (which may write
     // the database's files but not create or delete them) keeps working.
     int persist = 1;
     sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    exec("PRAGMA synchronous=OFF");
-    // Drop-ins run one after another, each the only connection: each opener
-    // rebuilds the WAL index by reading every frame. The last connection to
-    // close checkpoints; truncating the WAL then keeps that rebuild short.
-    exec("PRAGMA journal_size_limit=0");
+    try {
+      exec("PRAGMA synchronous=OFF");
+      // Drop-ins run one after another, each the only connection: each opener
+      // rebuilds the WAL index by reading every frame. The last connection to
+      // close checkpoints; truncating the WAL then keeps that rebuild short.
+      exec("PRAGMA journal_size_limit=0");
+    } catch (const StoreError&) {
+      // A damaged file can fail here too; the destructor will not run.
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw;
+    }
   }
   ~SqliteStore() override {
     get_.reset();  // statements are finalized before the connection closes
@@ -164,6 +179,7 @@ class SqliteStore final : public Store {
     // Prepared once: chmod -R and chown -R look up every entry they walk.
     if (!get_) get_ = std::make_unique<Statement>(db_, (std::string("SELECT ") + kColumns + " FROM entries WHERE path=?").c_str());
     Statement& st = *get_;
+    hold_snapshot();
     st.reset();
     st.bind(1, path);
     std::optional<Entry> out;
@@ -207,6 +223,7 @@ class SqliteStore final : public Store {
       inode_ = std::make_unique<Statement>(
           db_, (std::string("SELECT ") + kColumns + " FROM entries WHERE dev=?1 AND ino=?2 ORDER BY path").c_str());
     Statement& st = *inode_;
+    hold_snapshot();
     st.reset();
     st.bind(1, static_cast<int64_t>(dev));
     st.bind(2, static_cast<int64_t>(ino));
@@ -224,6 +241,7 @@ class SqliteStore final : public Store {
   }
 
   void commit(const Batch& batch) override {
+    release_snapshot();
     if (batch.empty()) return;
     // IMMEDIATE takes the write lock up front, so the busy timeout covers it.
     exec("BEGIN IMMEDIATE");
@@ -303,6 +321,7 @@ class SqliteStore final : public Store {
   }
 
   void remember_digests(const std::vector<Digest>& digests) override {
+    release_snapshot();
     if (digests.empty()) return;
     exec("BEGIN IMMEDIATE");
     try {
@@ -336,6 +355,21 @@ class SqliteStore final : public Store {
       sqlite3_free(err);
       throw StoreError("database '" + path_ + "': " + message);
     }
+  }
+
+  /// Lookups one after another (chmod -R: two per entry) share one read
+  /// transaction instead of taking and dropping the WAL locks each time
+  /// (four fcntl calls per lookup). Field-level changes make the snapshot's
+  /// age harmless; commit() ends it before taking the write lock.
+  void hold_snapshot() {
+    if (reading_) return;
+    exec("BEGIN");
+    reading_ = true;
+  }
+  void release_snapshot() {
+    if (!reading_) return;
+    reading_ = false;
+    exec("COMMIT");
   }
 
   int user_version() {
@@ -529,6 +563,7 @@ class SqliteStore final : public Store {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::unique_ptr<Statement> get_, inode_;
+  bool reading_ = false;
 };
 
 }  // namespace

@@ -85,11 +85,11 @@ Principal principal_of(IdDatabase& db, uint32_t id) {
 constexpr uint32_t kUnchanged = static_cast<uint32_t>(-1);
 
 /// Commits the session's queued records; false when the commit failed (its
-/// message printed). finish() returns the process's sticky exit status, so
-/// only a change of it says that this commit failed.
+/// message printed). Each trapped call is a run of its own: diag's failure
+/// mark from an earlier call must not decide this one's answer.
 bool committed(Session& session) {
-  bool clean_before = diag::exit_status() == 0;
-  return session.finish() == 0 || !clean_before;
+  diag::reset_status();
+  return session.finish() == 0;
 }
 
 /// Decodes a notification into a call; nullopt: let the kernel do it.

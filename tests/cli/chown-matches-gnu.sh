@@ -4,7 +4,7 @@
 . "$STAGE_SOURCE/tests/differential.bash"
 unset STAGE_DESTDIR
 umask 022
-if [ "$(id -u)" -ne 0 ]; then echo "skipped: needs root to give files away"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_test "needs root to give files away"; fi
 
 F=$T/fixture
 mkdir -p "$F/d/sub" "$F/e"

@@ -71,6 +71,8 @@ if [ "$MY_UID" -eq 0 ]; then
     out=$("$prog" -Cv "$T/cg/a" "$T/cg/b" | wc -l)
     expect_eq "-C, no -g, other group: $prog rewrites" "2" "$out"
   done
+else
+  skip_part "install -C -g 2 needs root"
 fi
 
 done_testing

@@ -9,6 +9,8 @@ if [ "$MY_UID" -eq 0 ]; then
   gnu_vs_ours "-o +number" install s_files -o +1234 f d
   gnu_vs_ours "-d -o -g" install s_files -d -o nobody -g nogroup -m 2775 dd
   gnu_vs_ours "-o with a setuid mode" install s_files -o nobody -m 4755 f d
+else
+  skip_part "giving files away with -o/-g needs root"
 fi
 gnu_vs_ours "unknown owner name" install s_files -o no-such-user-x f d
 gnu_vs_ours "unknown group name" install s_files -g no-such-group-x f d

@@ -3,7 +3,7 @@
 # them; the same commands on a root-owned host path outside the stage fail
 # exactly as GNU's do, and change nothing.
 . "$STAGE_SOURCE/tests/lib.sh"
-if [ "$(id -u)" -ne 0 ]; then echo "skipped: needs root to switch to nobody"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_test "needs root to switch to nobody"; fi
 N=$T/n
 mkdir -p "$N/stage"
 chown -R nobody "$N"
@@ -24,6 +24,7 @@ expect_eq "root:wheel 4755 recorded" "file 4755 root:wheel" "$(rec /usr/pkg/bin/
 expect_eq "games group recorded" "file 0644 root:games" "$(rec /usr/pkg/share/game/scores)"
 expect_eq "-R reached the directory" "dir 0755 root:root" "$(rec /usr/pkg/share/game/levels)"
 expect_eq "disk stays nobody's" "nobody 755" "$(stat -c '%U %a' "$N/stage/usr/pkg/bin/su-tool")"
+check "stage-ls is built" test -x "$STAGE_BIN/stage-ls"
 if [ -x "$STAGE_BIN/stage-ls" ]; then
   listing=$(as_nobody "$STAGE_BIN/stage-ls" --destdir "$N/stage" --db "$N/stage.db")
   check "stage-ls shows root:wheel 4755" grep -Eq '^-rwsr-xr-x +root +wheel .* /usr/pkg/bin/su-tool$' <<<"$listing"

@@ -30,13 +30,25 @@ check "the hard link stays a hard link" grep -qE '^hrwsr-xr-x 0/0 .* \./usr/pkg/
 check "the root is root's" grep -q '^drwxr-xr-x 0/0 .* \./$' "$T/list"
 expect_eq "nothing in the archive is nobody's" "" "$(grep ' 65534/' "$T/list")"
 
-# Names no database knows: an error listing them, unless --unknown-id.
-as_builder "$D/install" -o stranger -m 600 "$T/text" /usr/pkg/etc/stranger.conf
-stage_ls --format fakeroot >"$T/none.out" 2>"$T/none.err"
-check "unknown name: exit 1" test $? -eq 1
-expect_eq "unknown name: no state written" "" "$(cat "$T/none.out")"
-check "unknown name: listed" grep -q "no numeric id for user 'stranger'" "$T/none.err"
-stage_ls --format fakeroot --unknown-id 3000 >"$T/state2"
+# Names no database knows: placeholder ids from 2000000 up, the same id for
+# the same name, one warning; --unknown-id N chooses; --strict-ids refuses.
+as_builder "$D/install" -o stranger -g strangers -m 600 "$T/text" /usr/pkg/etc/stranger.conf
+as_builder "$D/install" -o stranger -g wheel -m 600 "$T/text" /usr/pkg/etc/stranger2.conf
+stage_ls --format fakeroot >"$T/state1" 2>"$T/ph.err"
+expect_eq "unknown names: exit 0" 0 $?
+expect_eq "unknown names: one warning with the ids" \
+  "stage-ls: no database knows user 'stranger' and group 'strangers': given placeholder ids stranger=2000000, strangers=2000001 (--unknown-id N chooses one, --strict-ids refuses)" \
+  "$(cat "$T/ph.err")"
+as_nobody fakeroot -i "$T/state1" -- tar -cf "$T/fr1.tar" -C "$DEST" .
+as_nobody tar --numeric-owner -tvf "$T/fr1.tar" >"$T/list1"
+check "placeholder ids for the names" grep -q '^-rw------- 2000000/2000001 .* \./usr/pkg/etc/stranger.conf$' "$T/list1"
+check "the same id for the same name" grep -q '^-rw------- 2000000/0 .* \./usr/pkg/etc/stranger2.conf$' "$T/list1"
+check "placeholders are used by no host user" sh -c "! getent passwd 2000000 && ! getent group 2000001"
+stage_ls --format fakeroot --strict-ids >"$T/none.out" 2>"$T/none.err"
+check "--strict-ids: exit 1" test $? -eq 1
+expect_eq "--strict-ids: no state written" "" "$(cat "$T/none.out")"
+check "--strict-ids: listed" grep -q "no numeric id for user 'stranger'" "$T/none.err"
+stage_ls --format fakeroot --unknown-id 3000 >"$T/state2" 2>/dev/null
 as_nobody fakeroot -i "$T/state2" -- tar -cf "$T/fr2.tar" -C "$DEST" .
-check "--unknown-id: the stranger gets 3000" sh -c "tar --numeric-owner -tvf '$T/fr2.tar' | grep -q '^-rw------- 3000/0 .* ./usr/pkg/etc/stranger.conf\$'"
+check "--unknown-id: the stranger gets 3000" sh -c "tar --numeric-owner -tvf '$T/fr2.tar' | grep -q '^-rw------- 3000/3000 .* ./usr/pkg/etc/stranger.conf\$'"
 done_testing

@@ -66,14 +66,26 @@ as_nobody mtree -f "$T/content2.spec" -p "$DEST" >/dev/null 2>&1
 expect_eq "new spec verifies" 0 $?
 
 # Names no database knows (recorded by name only: the target's passwd
-# lacked them at install time): an error listing them, unless --unknown-id.
+# lacked them at install time): written by name, without uid=/gid=, with one
+# warning; --unknown-id N gives them N; --strict-ids refuses them.
 as_builder "$D/install" -o stranger -g strangers -m 600 "$T/text" /usr/pkg/etc/stranger.conf
 stage_ls --format mtree >"$T/none.out" 2>"$T/none.err"
-check "unknown names: exit 1" test $? -eq 1
-expect_eq "unknown names: nothing on stdout" "" "$(cat "$T/none.out")"
-check "unknown names: listed with where to add them" grep -q \
-  "no numeric id for user 'stranger' (add to STAGE_PASSWD, now '$T/passwd') and group 'strangers' (add to STAGE_GROUPFILE, now '$T/group'), or pass --unknown-id N" "$T/none.err"
-stage_ls --format mtree --unknown-id 4000 >"$T/unk.spec"
+expect_eq "unknown names: exit 0" 0 $?
+check "unknown names: by name, no uid=/gid=" grep -q '^\./usr/pkg/etc/stranger.conf type=file uname=stranger gname=strangers mode=0600 ' "$T/none.out"
+check "unknown names: known ids still written" grep -q '^\./usr/pkg/etc/svc.conf .*uid=901 gid=901' "$T/none.out"
+expect_eq "unknown names: one warning naming them" \
+  "stage-ls: no database knows user 'stranger' and group 'strangers': written by name only, without uid=/gid= (--unknown-id N gives them N)" \
+  "$(cat "$T/none.err")"
+mkdir "$T/unk-x" && chmod 777 "$T/unk-x"
+as_nobody bsdtar -cf "$T/unk-x/a.tar" -C "$DEST" "@$T/none.out" 2>"$T/unk-bsdtar.err"
+expect_eq "unknown names: bsdtar packs the spec" 0 $?
+check "unknown names: bsdtar keeps the names" sh -c "bsdtar -tvf '$T/unk-x/a.tar' | grep -qE '^-rw------- .* stranger +strangers .* ./usr/pkg/etc/stranger.conf\$'"
+stage_ls --format mtree --strict-ids >"$T/strict.out" 2>"$T/strict.err"
+check "--strict-ids: exit 1" test $? -eq 1
+expect_eq "--strict-ids: nothing on stdout" "" "$(cat "$T/strict.out")"
+check "--strict-ids: listed with where to add them" grep -q \
+  "no numeric id for user 'stranger' (add to STAGE_PASSWD, now '$T/passwd') and group 'strangers' (add to STAGE_GROUPFILE, now '$T/group') (--strict-ids)" "$T/strict.err"
+stage_ls --format mtree --unknown-id 4000 >"$T/unk.spec" 2>/dev/null
 check "--unknown-id fills them in" grep -q '^\./usr/pkg/etc/stranger.conf .*uname=stranger gname=strangers uid=4000 gid=4000 mode=0600' "$T/unk.spec"
 check "--unknown-id leaves known ids alone" grep -q '^\./usr/pkg/etc/svc.conf .*uid=901 gid=901' "$T/unk.spec"
 done_testing

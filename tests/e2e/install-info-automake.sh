@@ -4,7 +4,7 @@
 # Makefile path without DESTDIR and STAGE_INFO=record.
 . "$STAGE_SOURCE/tests/lib.sh"
 for tool in autoreconf automake makeinfo make; do
-  command -v $tool >/dev/null || { echo "skipped: $tool not installed"; exit 0; }
+  command -v $tool >/dev/null || skip_test "$tool not installed"
 done
 W=$T/w
 mkdir -p "$W/zed"

@@ -35,7 +35,7 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
   check "root install produced entries" test -s "$T/root.list"
   if diff -u "$T/root.list" "$T/staged.list"; then pass "staged equals root install"; else fail "staged differs from root install"; fi
 else
-  echo "skip: root comparison needs root and unshare"
+  skip_part "the comparison with a root install needs root and unshare -m"
 fi
 check "host prefix still absent" test ! -e $P
 done_testing

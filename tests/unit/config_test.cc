@@ -197,3 +197,25 @@ TEST_CASE("config: owners, databases, strictness, info mode and trace", "[config
   CHECK(defaults.info == stage::InfoMode::Dir);
   CHECK(defaults.owner == "root");
 }
+
+TEST_CASE("config: a STAGE_OWNER or STAGE_GROUP GNU would refuse is an error before any change", "[config]") {
+  ScratchDir d;
+  Env env;
+  env.vars["STAGE_DESTDIR"] = d.path + "/stage";
+  env.vars["STAGE_OWNER"] = "x\ny";
+  CHECK(error_of(env) == "STAGE_OWNER: invalid user 'x\\ny'");
+  env.vars["STAGE_OWNER"] = "a:b";
+  CHECK(error_of(env) == "STAGE_OWNER: invalid user 'a:b'");
+  env.vars["STAGE_OWNER"] = "4294967296";
+  CHECK(error_of(env) == "STAGE_OWNER: invalid user '4294967296'");
+  env.vars["STAGE_OWNER"] = "pkgsvc";  // unknown to any database: recorded by name
+  env.vars["STAGE_GROUP"] = "4294967295";
+  CHECK(error_of(env) == "STAGE_GROUP: invalid group '4294967295'");
+  env.vars["STAGE_GROUP"] = "+60";
+  CHECK(error_of(env) == "(no error)");
+  // stage-ls and stage-pack read the same variables through read_target_env.
+  stage::Config c;
+  Env bad;
+  bad.vars["STAGE_GROUP"] = "wheel\n";
+  CHECK_THROWS_AS(stage::read_target_env(c, bad.lookup()), stage::ConfigError);
+}

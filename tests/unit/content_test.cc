@@ -119,3 +119,38 @@ TEST_CASE("content: a stage file is opened without following symlinks", "[conten
   CHECK(fd >= 0);
   if (fd >= 0) ::close(fd);
 }
+
+TEST_CASE("content: where openat2 is refused (EPERM in containers) a staged open stays in the stage", "[content]") {
+  // Outside the stage, a file the exports must never read.
+  Scratch outside;
+  outside.file("/secret", "outside");
+  Scratch s;
+  s.file("/real", "inside");
+  s.dir_("/d");
+  ::symlink("/", (s.root + "/d/up").c_str());                          // absolute: the stage's root
+  ::symlink("../../../../../../../..", (s.root + "/d/dots").c_str());  // climbs no higher than the root
+  ::symlink(outside.root.c_str(), (s.root + "/d/out").c_str());        // the host path, read in the stage
+  ::symlink("real", (s.root + "/link").c_str());
+  auto ctx = s.context();
+  stage::simulate_openat2_refused(true);
+  auto read_all = [](int fd) {
+    std::string text(64, '\0');
+    ssize_t n = ::read(fd, text.data(), text.size());
+    ::close(fd);
+    return text.substr(0, n < 0 ? 0 : static_cast<size_t>(n));
+  };
+  CHECK(stage::open_staged_file(ctx.root.get(), "/link") < 0);  // a final symlink is never followed
+  int fd = stage::open_staged_file(ctx.root.get(), "/d/up/real");
+  REQUIRE(fd >= 0);
+  CHECK(read_all(fd) == "inside");
+  fd = stage::open_staged_file(ctx.root.get(), "/d/dots/real");
+  REQUIRE(fd >= 0);
+  CHECK(read_all(fd) == "inside");
+  // The host path of the other tree does not exist inside the stage.
+  std::string via = "/d/out/secret";
+  CHECK(stage::open_staged_file(ctx.root.get(), via) < 0);
+  fd = stage::open_staged_file(ctx.root.get(), "/real");
+  REQUIRE(fd >= 0);
+  CHECK(read_all(fd) == "inside");
+  stage::simulate_openat2_refused(false);
+}

@@ -29,7 +29,7 @@ TEST_CASE("exports: an owner recorded by id alone is named from the database", "
   CHECK(stage::user_name(ctx, stage::Principal{"", 777}).empty());
 }
 
-TEST_CASE("exports: numeric exports refuse names no database knows, and list them", "[exports]") {
+TEST_CASE("exports: --strict-ids refuses names no database knows, and lists them", "[exports]") {
   Scratch s;
   s.file("/a", "");
   s.file("/b", "");
@@ -47,10 +47,32 @@ TEST_CASE("exports: numeric exports refuse names no database knows, and list the
     CHECK(m.find("group 'pkgsvc'") != std::string::npos);
     CHECK(m.find("STAGE_PASSWD") != std::string::npos);
     CHECK(m.find("STAGE_GROUPFILE") != std::string::npos);
-    CHECK(m.find("--unknown-id") != std::string::npos);
+    CHECK(m.find("--strict-ids") != std::string::npos);
   }
+  ctx.strict_ids = true;
+  CHECK_THROWS_AS(stage::prepare_ids(ctx, entries, stage::IdUse::ByName), stage::ExportError);
+}
+
+TEST_CASE("exports: placeholder ids skip ids the target or the host uses, one id per name", "[exports]") {
+  Scratch s;
+  s.file("/a", "");
+  // The target's passwd uses the first placeholder id.
+  Scratch::write(s.dir + "/passwd", "root:x:0:0::/:/bin/sh\nbig:x:2000000:0::/:/bin/sh\n");
+  auto ctx = s.context();
+  std::vector<stage::ListedEntry> entries{listed(s, "/a", 0644, "zsvc", "asvc"), listed(s, "/a", 0644, "asvc", "zsvc")};
+  std::string w = stage::prepare_ids(ctx, entries, stage::IdUse::Numeric);
+  CHECK(w.find("asvc=2000001, zsvc=2000002") != std::string::npos);
+  CHECK(stage::user_id(ctx, named("asvc")) == 2000001u);
+  CHECK(stage::group_id(ctx, named("asvc")) == 2000001u);
+  CHECK(stage::user_id(ctx, named("zsvc")) == 2000002u);
+  // Names-only exports give no id; by-name exports say nothing.
+  CHECK(stage::prepare_ids(ctx, entries, stage::IdUse::NameOnly).find("by name only") != std::string::npos);
+  CHECK_FALSE(stage::user_id(ctx, named("zsvc")));
+  CHECK(stage::prepare_ids(ctx, entries, stage::IdUse::ByName).empty());
+  // --unknown-id: that number for all of them.
   ctx.unknown_id = 99;
-  CHECK_NOTHROW(stage::require_ids(ctx, entries));
+  stage::prepare_ids(ctx, entries, stage::IdUse::Numeric);
+  CHECK(stage::user_id(ctx, named("zsvc")) == 99u);
 }
 
 TEST_CASE("exports: PATH operands select entries at and below them", "[exports]") {

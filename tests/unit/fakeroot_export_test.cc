@@ -45,12 +45,18 @@ TEST_CASE("fakeroot: hard links share one line, the first name's", "[fakeroot]")
   CHECK(out.find("mode=100700") != std::string::npos);
 }
 
-TEST_CASE("fakeroot: names without ids are an error unless --unknown-id", "[fakeroot]") {
+TEST_CASE("fakeroot: names without ids get placeholders, an error with --strict-ids, N with --unknown-id", "[fakeroot]") {
   Scratch s;
   s.file("/f", "");
+  s.file("/g", "");
   auto ctx = s.context();
-  std::vector<stage::ListedEntry> e{listed(s, "/f", 0600, "nobody-here")};
+  std::vector<stage::ListedEntry> e{listed(s, "/f", 0600, "nobody-here", "zgroup"), listed(s, "/g", 0600, "nobody-here")};
+  auto text = stage::format_fakeroot(e, ctx);
+  CHECK(text.find("uid=2000000,gid=2000001") != std::string::npos);
+  CHECK(text.find("uid=2000000,gid=0") != std::string::npos);
+  ctx.strict_ids = true;
   CHECK_THROWS_AS(stage::format_fakeroot(e, ctx), stage::ExportError);
+  ctx.strict_ids = false;
   ctx.unknown_id = 65534;
   CHECK(stage::format_fakeroot(e, ctx).find("uid=65534,gid=0") != std::string::npos);
 }

@@ -65,12 +65,17 @@ TEST_CASE("mtree: a hard link is a plain file line, as in NetBSD's METALOG", "[m
   CHECK(l[3].find("size=3 sha256=") != std::string::npos);
 }
 
-TEST_CASE("mtree: a name without an id is an error unless --unknown-id gives one", "[mtree]") {
+TEST_CASE("mtree: a name without an id is written by name only, unless --unknown-id gives one", "[mtree]") {
   Scratch s;
   s.file("/f", "");
   auto ctx = s.context();
   std::vector<stage::ListedEntry> e{listed(s, "/f", 0640, "pkgsvc", "pkgsvc")};
+  CHECK(stage::format_mtree(e, ctx).find("./f type=file uname=pkgsvc gname=pkgsvc mode=0640") != std::string::npos);
+  REQUIRE(ctx.warnings.size() == 1);
+  CHECK(ctx.warnings[0].find("user 'pkgsvc' and group 'pkgsvc'") != std::string::npos);
+  ctx.strict_ids = true;
   CHECK_THROWS_AS(stage::format_mtree(e, ctx), stage::ExportError);
+  ctx.strict_ids = false;
   ctx.unknown_id = 900;
   auto text = stage::format_mtree(e, ctx);
   CHECK(text.find("uname=pkgsvc gname=pkgsvc uid=900 gid=900 mode=0640") != std::string::npos);

@@ -128,3 +128,96 @@ TEST_CASE("group spec: chgrp reads names, then numbers with '+'", "[owners]") {
   CHECK(*stage::parse_group_spec(db.groups, "wheel", true, &error) == stage::Principal{"wheel", std::nullopt});
   CHECK(error.empty());
 }
+
+TEST_CASE("owner spec: names GNU refuses stay refused in the stage (empty, ':', newline, out of range)", "[owners]") {
+  Databases db;
+  // As GNU coreutils 9.1's chown: "invalid user" / "invalid group", lenient or not.
+  for (bool lenient : {false, true}) {
+    CHECK(stage::parse_owner_spec(db.users, db.groups, "x\ny", lenient).error == "invalid user");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, "root:x\ny", lenient).error == "invalid group");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, "a:b:c", lenient).error == "invalid user");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, "root:wheel:x", lenient).error == "invalid group");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, ":a:b", lenient).error == "invalid group");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, "4294967295", lenient).error == "invalid user");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, "4294967296", lenient).error == "invalid user");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, "99999999999999999999", lenient).error == "invalid user");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, ":4294967296", lenient).error == "invalid group");
+    CHECK(stage::parse_owner_spec(db.users, db.groups, "tab\there", lenient).error == "invalid user");
+    std::string error;
+    CHECK_FALSE(stage::parse_group_spec(db.groups, "x\ny", lenient, &error));
+    CHECK(error == "invalid group");
+    error.clear();
+    CHECK_FALSE(stage::parse_group_spec(db.groups, "a:b", lenient, &error));
+    CHECK(error == "invalid group");
+    error.clear();
+    CHECK_FALSE(stage::parse_group_spec(db.groups, "4294967296", lenient, &error));
+    CHECK(error == "invalid group");
+  }
+  // GNU: an empty spec, ':' and chgrp '' change nothing, successfully.
+  auto s = stage::parse_owner_spec(db.users, db.groups, "", true);
+  CHECK(s.error.empty());
+  CHECK_FALSE(s.user);
+  CHECK_FALSE(s.group);
+  CHECK(stage::parse_owner_spec(db.users, db.groups, "4294967294", true).user->id == 4294967294u);
+}
+
+TEST_CASE("owner spec: only names a passwd or group file could hold are recorded by name", "[owners]") {
+  CHECK(stage::recordable_unknown_name("pkgsvc"));
+  CHECK(stage::recordable_unknown_name("wheel"));
+  CHECK(stage::recordable_unknown_name("dot.ted"));
+  CHECK(stage::recordable_unknown_name("n\xc3\xa4me"));
+  CHECK(stage::recordable_unknown_name("5x"));
+  CHECK_FALSE(stage::recordable_unknown_name(""));
+  CHECK_FALSE(stage::recordable_unknown_name("a:b"));
+  CHECK_FALSE(stage::recordable_unknown_name("a\nb"));
+  CHECK_FALSE(stage::recordable_unknown_name("a\tb"));
+  CHECK_FALSE(stage::recordable_unknown_name("a\x7f"));
+  CHECK_FALSE(stage::recordable_unknown_name("4294967296"));
+  CHECK_FALSE(stage::recordable_unknown_name(" +12"));
+  CHECK_FALSE(stage::recordable_unknown_name("-1"));
+  CHECK_FALSE(stage::recordable_unknown_name("7 "));
+}
+
+TEST_CASE("install -o/-g: names first, then numbers as GNU install's xstrtoumax reads them", "[owners]") {
+  Databases db;
+  auto id = [&](const char* spec, bool lenient) { return stage::parse_install_id(db.users, spec, lenient); };
+  CHECK(*id("games", false).principal == stage::Principal{"games", 5});
+  CHECK(*id("2", false).principal == stage::Principal{"bin", 2});
+  CHECK(id(" +7", false).principal->id == 7u);
+  CHECK(id("010", false).principal->id == 8u);   // octal, as GNU install
+  CHECK(id("0x10", false).principal->id == 16u);  // hex, as GNU install
+  CHECK(id("0", false).principal->id == 0u);
+  // 4294967295 is (uid_t)-1: valid, "leave the owner alone".
+  CHECK(id("4294967295", false).valid);
+  CHECK_FALSE(id("4294967295", false).principal);
+  for (bool lenient : {false, true}) {
+    CHECK_FALSE(id("", lenient).valid);
+    CHECK_FALSE(id("x\ny", lenient).valid);
+    CHECK_FALSE(id("a:b", lenient).valid);
+    CHECK_FALSE(id("4294967296", lenient).valid);
+    CHECK_FALSE(id("7 ", lenient).valid);
+    CHECK_FALSE(id("-1", lenient).valid);
+    CHECK_FALSE(id("08", lenient).valid);
+  }
+  CHECK_FALSE(id("pkgsvc", false).valid);
+  CHECK(*id("pkgsvc", true).principal == stage::Principal{"pkgsvc", std::nullopt});
+  CHECK(*id("root.x", true).principal == stage::Principal{"root.x", std::nullopt});
+}
+
+TEST_CASE("default owner: STAGE_OWNER is a decimal id or a recordable name (fuzz finding: blanks, newline, digits)",
+          "[owners]") {
+  CHECK(stage::valid_default_principal("root"));
+  CHECK(stage::valid_default_principal("pkgsvc"));
+  CHECK(stage::valid_default_principal("0"));
+  CHECK(stage::valid_default_principal("+7"));
+  CHECK_FALSE(stage::valid_default_principal(""));
+  CHECK_FALSE(stage::valid_default_principal("a:b"));
+  CHECK_FALSE(stage::valid_default_principal("x\ny"));
+  CHECK_FALSE(stage::valid_default_principal("4294967295"));
+  CHECK_FALSE(stage::valid_default_principal("4294967296"));
+  // fuzz/corpus/owner_spec/finding-blank-newline-number: install's grammar
+  // reads it as 5, resolve_principal as a name with a newline.
+  CHECK_FALSE(stage::valid_default_principal("    \n5"));
+  CHECK_FALSE(stage::valid_default_principal(" 5"));
+  CHECK(stage::valid_default_principal("0x10"));  // a name here: resolve_principal reads decimal only
+}

@@ -153,7 +153,9 @@ TEST_CASE("pack: on error nothing is left behind", "[pack]") {
   st.entries.push_back(listed(st.s, "/usr/pkg/bin/foo", 0644, "nobody-knows-me"));
   stage::PackOptions o;
   o.output = st.s.dir + "/fail.tar";
+  ctx.strict_ids = true;
   CHECK_THROWS_AS(stage::write_pack(st.entries, ctx, o), stage::ExportError);
+  ctx.strict_ids = false;
   // A file that vanished after listing.
   st.entries.pop_back();
   st.s.file("/usr/pkg/bin/vanished", "x");
@@ -168,4 +170,13 @@ TEST_CASE("pack: on error nothing is left behind", "[pack]") {
       left.push_back(e->d_name);
   ::closedir(d);
   CHECK(left.empty());
+}
+
+TEST_CASE("pack: the kind of package follows the output's name", "[pack]") {
+  CHECK(stage::pack_kind_for("x.tar.gz") == stage::PackKind::Tar);
+  CHECK(stage::pack_kind_for("hello_1.0_all.deb") == stage::PackKind::Deb);
+  CHECK(stage::pack_kind_for("hello-1.0-1-any.pkg.tar.zst") == stage::PackKind::Pacman);
+  CHECK(stage::pack_kind_for("hello-1.0-1-any.pkg.tar.xz") == stage::PackKind::Pacman);
+  CHECK_FALSE(stage::pack_kind_for("x.zip"));
+  CHECK_FALSE(stage::pack_kind_for(".deb"));
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -286,4 +287,46 @@ TEST_CASE("root_fs: make_dirs reports what is in the way", "[root_fs]") {
   int made = 0;
   CHECK(root.make_dirs("/d", true, 0755, [&](const std::string&) { ++made; }) == 0);
   CHECK(made == 0);
+}
+
+TEST_CASE("root_fs: DESTDIR + logical path of PATH_MAX bytes, or a component over NAME_MAX, is ENAMETOOLONG",
+          "[root_fs]") {
+  bool portable = GENERATE(false, true);
+  INFO((portable ? "portable walk" : "openat2"));
+  Scratch s;
+  auto root = open_root(s, portable);
+  // Directories of 200 bytes up to one byte short of PATH_MAX, then the leaf.
+  std::string logical;
+  // (The leaf then has 40 to 240 bytes: under NAME_MAX.)
+  while (s.root.size() + logical.size() + 1 + 200 + 40 < PATH_MAX) logical += "/" + std::string(200, 'a');
+  std::string leaf_at_limit(PATH_MAX - s.root.size() - logical.size() - 1, 'b');
+  std::string at_limit = logical + "/" + leaf_at_limit;
+  REQUIRE(s.root.size() + at_limit.size() == PATH_MAX);
+  std::string below = at_limit.substr(0, at_limit.size() - 1);
+
+  CHECK(root.name_too_long(at_limit) == ENAMETOOLONG);
+  CHECK(root.name_too_long(below) == 0);
+  CHECK(root.locate(at_limit, false).error == ENAMETOOLONG);
+  std::string failed;
+  CHECK(root.make_dirs(at_limit, true, 0755, [](const std::string&) {}, &failed) == ENAMETOOLONG);
+  CHECK(failed == at_limit);
+  CHECK_FALSE(exists(s.root + "/" + std::string(200, 'a')));  // refused before making anything
+
+  // One byte less is an ordinary path.
+  REQUIRE(root.make_dirs(below, false, 0755, [](const std::string&) {}) == 0);
+  create(root.locate(below, false));
+  CHECK(exists(s.root + below));
+
+  CHECK(root.name_too_long("/usr/" + std::string(NAME_MAX, 'n')) == 0);
+  CHECK(root.name_too_long("/usr/" + std::string(NAME_MAX + 1, 'n')) == ENAMETOOLONG);
+  CHECK(root.locate("/" + std::string(NAME_MAX + 1, 'n') + "/x", false).error == ENAMETOOLONG);
+
+  // A symlink in the stage can lengthen the canonical path past the limit.
+  s.mkdir("/d");
+  std::string target = logical + "/" + std::string(leaf_at_limit.size() - 10, 'c');
+  REQUIRE(root.make_dirs(target, true, 0755, [](const std::string&) {}) == 0);
+  s.link(target, "/d/l");
+  auto p = root.locate("/d/l/0123456789", false);
+  CHECK(p.error == ENAMETOOLONG);
+  CHECK(s.outside_empty());
 }

@@ -281,6 +281,41 @@ TEST_CASE("store: creating leaves no temporary file beside the database", "[stor
   CHECK(listing.find("stage-tmp") == std::string::npos);
 }
 
+TEST_CASE("store: a field-level change keeps the fields another tool changed meanwhile", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  stage::Store::Batch b;
+  b.put = {file_entry("/f", 0644)};
+  store->commit(b);
+  // chmod -R read the record (root:wheel 0644) long ago; chown commits games meanwhile.
+  stage::Entry seen_by_chmod = *store->get("/f");
+  auto other = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+  stage::Entry chowned = *other->get("/f");
+  chowned.owner = {"games", 5};
+  chowned.tool = "chown";
+  stage::Store::Batch c;
+  c.change = {{chowned, stage::Store::kOwner}};
+  other->commit(c);
+  seen_by_chmod.mode = 0755;
+  seen_by_chmod.tool = "chmod";
+  stage::Store::Batch m;
+  m.change = {{seen_by_chmod, stage::Store::kMode}};
+  store->commit(m);
+  auto now = store->get("/f");
+  REQUIRE(now);
+  CHECK(now->mode == 0755u);
+  CHECK(now->owner == stage::Principal{"games", 5});
+  CHECK(now->group == stage::Principal{"wheel", 0});
+  CHECK(now->tool == "chmod");
+  // A change of a path with no record records the entry whole.
+  stage::Entry fresh = file_entry("/new", 0600);
+  stage::Store::Batch n;
+  n.change = {{fresh, stage::Store::kMode}};
+  store->commit(n);
+  REQUIRE(store->get("/new"));
+  CHECK(store->get("/new")->owner == stage::Principal{"root", 0});
+}
+
 TEST_CASE("store: entry type names round-trip", "[store]") {
   using T = stage::EntryType;
   for (T t : {T::File, T::Dir, T::Symlink, T::Hardlink, T::Fifo, T::CharDevice, T::BlockDevice})

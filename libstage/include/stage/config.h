@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stage {
@@ -49,6 +50,12 @@ Config config_from_env(const EnvLookup& env = process_env());
 /// whether or not a stage is active: stage-ls and stage-pack need them when
 /// the stage is given by --destdir.
 void read_target_env(Config& config, const EnvLookup& env = process_env());
+
+/// Throws ConfigError ("SOURCE: invalid user 'x'") unless the default owner
+/// and group can be recorded (valid_default_principal in owners.h). The
+/// sources name where each value came from ("STAGE_OWNER", "--owner").
+void check_default_principals(const std::string& owner, const std::string& group, std::string_view owner_source,
+                              std::string_view group_source);
 
 /// True when the database file `db` lies inside the staging root `destdir`,
 /// comparing real locations (symlinks followed; a database not yet made is

@@ -48,6 +48,10 @@ void close_stdout_at_exit();
 /// 0 while no error was reported, else 1.
 int exit_status();
 
+/// Forgets earlier failures: a new run in the same process (unit tests run
+/// many sessions in one process; a tool never needs it).
+void reset_status();
+
 /// GNU quoteaf(): 'name', shell-escaped when it holds quotes or control characters.
 std::string quote(std::string_view name);
 

@@ -6,9 +6,11 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stage/config.h"
@@ -32,7 +34,20 @@ struct ExportContext {
   IdDatabase users{"/etc/passwd"}, groups{"/etc/group"};  ///< the target's databases
   Principal default_owner, default_group;  ///< STAGE_OWNER/STAGE_GROUP, resolved
   std::optional<uint32_t> unknown_id;      ///< --unknown-id: the id of names no database knows
+  bool strict_ids = false;                 ///< --strict-ids: a name no database knows is an error
+  IdDatabase host_users{"/etc/passwd"}, host_groups{"/etc/group"};  ///< placeholders avoid their ids too
+  /// Placeholder ids of names no database knows (prepare_ids()), by name;
+  /// users and groups share one numbering, so `pkgsvc:pkgsvc` gets one id.
+  std::map<std::string, uint32_t> placeholder_ids;
+  std::vector<std::string> warnings;       ///< for stderr, once the export is written (prepare_ids())
 };
+
+/// The range placeholder ids come from: above every id Linux distributions
+/// hand out (users, systemd's dynamic users, nobody) and within ustar's
+/// 7-digit octal header field, so tar headers need no pax record for it.
+inline constexpr uint32_t kPlaceholderIdFirst = 2000000;
+/// The last placeholder id (07777777, ustar's largest).
+inline constexpr uint32_t kPlaceholderIdLast = 2097151;
 
 /// Opens the staging root and sets up the target databases and defaults from
 /// `config` (see read_target_env()). Throws std::system_error for a root
@@ -67,7 +82,8 @@ std::optional<uint32_t> known_user_id(ExportContext& ctx, const Principal& owner
 /// The same for a group.
 std::optional<uint32_t> known_group_id(ExportContext& ctx, const Principal& group);
 
-/// known_user_id(), else ctx.unknown_id (for exports that need a number).
+/// known_user_id(), else the name's placeholder (prepare_ids()), else
+/// ctx.unknown_id (for exports that need a number).
 std::optional<uint32_t> user_id(ExportContext& ctx, const Principal& owner);
 /// The same for a group.
 std::optional<uint32_t> group_id(ExportContext& ctx, const Principal& group);
@@ -89,10 +105,34 @@ struct UnknownNames {
 };
 UnknownNames unknown_names(ExportContext& ctx, const std::vector<ListedEntry>& entries);
 
-/// Numeric exports (fakeroot, tar) need an id for every owner and group:
-/// throws ExportError listing the names to add to STAGE_PASSWD/STAGE_GROUPFILE
-/// unless ctx.unknown_id is set.
+/// Throws ExportError listing the names to add to STAGE_PASSWD/STAGE_GROUPFILE
+/// (for --strict-ids) when some owner or group has no id.
 void require_ids(ExportContext& ctx, const std::vector<ListedEntry>& entries);
+
+/// How an export carries owners, which decides what a name no database
+/// knows becomes (SPEC "Names no database knows").
+enum class IdUse {
+  ByName,   ///< names only (rpm, plists): nothing to do
+  NameOnly, ///< names, ids where known (mtree): the name without an id, or --unknown-id
+  Numeric,  ///< ids needed (fakeroot, tar, deb, pacman): a placeholder id
+};
+
+/// Readies ids for exporting `entries` (and the root, which has the
+/// defaults): with ctx.strict_ids an unknown name is an ExportError
+/// (require_ids()); for Numeric exports every unknown name gets
+/// ctx.unknown_id, else a placeholder: names in byte order get
+/// kPlaceholderIdFirst upwards, skipping ids the target's or the host's
+/// databases use. Returns the one warning to print (empty when every name is
+/// known or the export is ByName): the names and what they became; it is
+/// also added to ctx.warnings. Every export calls it first.
+std::string prepare_ids(ExportContext& ctx, const std::vector<ListedEntry>& entries, IdUse use);
+
+/// For package lists that register directories (rpm's %dir, FreeBSD's
+/// @dir): true when the package owns the staged directory `path`, i.e. it is
+/// neither `prefix`, nor one of its ancestors, nor a directory of the
+/// standard hierarchy that the system itself owns (/usr, /usr/bin, /etc,
+/// /var/lib, /usr/share/man/man1, ... : the FHS and BSD hier(7) list).
+bool package_owns_dir(std::string_view path, std::string_view prefix);
 
 /// Reserves `bytes` for an export's text and backs it with huge pages (see
 /// advise_huge_pages()): the text of 100,000 entries is tens of megabytes.
@@ -100,6 +140,15 @@ void reserve_output(std::string& out, size_t bytes);
 
 /// The mode to export: the recorded one (mode bits only, 07777).
 inline uint32_t export_mode(const ListedEntry& le) { return le.entry.mode & 07777; }
+
+/// The file type an export writes (S_IFREG, S_IFCHR, ...): the one on disk,
+/// except for a device recorded over stage-run --root's empty placeholder
+/// file (making the node needs host privilege), which exports as the device.
+inline mode_t export_type(const ListedEntry& le) {
+  if (le.entry.type == EntryType::CharDevice) return S_IFCHR;
+  if (le.entry.type == EntryType::BlockDevice) return S_IFBLK;
+  return le.disk.st_mode & S_IFMT;
+}
 
 /// True for entries that are regular files on disk (files and hard links).
 inline bool is_regular(const ListedEntry& le) { return S_ISREG(le.disk.st_mode); }

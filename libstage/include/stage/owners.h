@@ -20,6 +20,8 @@ struct Principal {
 class IdDatabase {
  public:
   explicit IdDatabase(std::string file) : file_(std::move(file)) {}
+  /// A database over passwd(5) or group(5) text already read (tests, fuzzers).
+  static IdDatabase from_text(std::string_view text);
   /// The id of a name, if the file lists it.
   std::optional<uint32_t> id_of(std::string_view name);
   /// The name of an id, if the file lists it.
@@ -30,6 +32,7 @@ class IdDatabase {
 
  private:
   void load();
+  void parse(std::string_view text);
   std::string file_;
   bool loaded_ = false;
   std::unordered_map<std::string, uint32_t> by_name_;
@@ -44,6 +47,36 @@ Principal resolve_principal(IdDatabase& db, std::string_view spec);
 
 /// Parses "123" or "+123" as an id.
 std::optional<uint32_t> parse_id(std::string_view text);
+
+/// Whether a name that the target's databases do not list may still be
+/// recorded by name (active mode, not STAGE_STRICT). GNU refuses every
+/// unknown name; stage keeps those a passwd(5)/group(5) file could list one
+/// day: not empty, no ':' (the field separator), no newline or other control
+/// character (they would break one-line listings and archive headers), and
+/// not a number, blank-padded or signed (GNU reads "4294967296" as an
+/// out-of-range id, never a name).
+bool recordable_unknown_name(std::string_view name);
+
+/// An install -o/-g value as read: `valid` false when GNU refuses it; else
+/// `principal`, or nullopt for 4294967295, (uid_t)-1, which GNU takes as
+/// "leave the owner alone" (the default owner in the stage).
+struct IdSpec {
+  bool valid = false;
+  std::optional<Principal> principal;
+};
+
+/// Reads install's -o OWNER or -g GROUP as GNU install does: a name the
+/// database lists; else a number as xstrtoumax(base 0) reads it (leading
+/// blanks, '+', "0x" hex, "0" octal), at most 4294967295. With
+/// `accept_unknown`, an unknown name that recordable_unknown_name() allows is
+/// kept by name.
+IdSpec parse_install_id(IdDatabase& db, std::string_view spec, bool accept_unknown);
+
+/// Whether a default owner or group (STAGE_OWNER, STAGE_GROUP, stage-run
+/// --owner/--group) can be recorded as resolve_principal() reads it: a
+/// decimal id ("N" or "+N") below 4294967295, or a name that
+/// recordable_unknown_name() allows (a known name always is).
+bool valid_default_principal(std::string_view value);
 
 }  // namespace stage
 

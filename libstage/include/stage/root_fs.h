@@ -50,6 +50,8 @@ class StageRoot {
  public:
   /// Opens the root directory. Throws std::system_error when it cannot.
   explicit StageRoot(const std::string& destdir);
+  /// Uses an open root directory (duplicated; the caller keeps `root_fd`).
+  StageRoot(int root_fd, std::string destdir);
 
   /// Resolves a logical path. The parent is resolved in the root; with
   /// `follow_last` a final symlink is followed (in the root) as well.
@@ -63,6 +65,10 @@ class StageRoot {
   int make_dirs(std::string_view logical, bool include_last, mode_t disk_mode,
                 const std::function<void(const std::string&)>& created, std::string* failed_at = nullptr) const;
 
+  /// ENAMETOOLONG when the staged path, DESTDIR + `logical`, reaches PATH_MAX
+  /// or a component exceeds NAME_MAX (what the kernel refuses in one path),
+  /// else 0. locate() and make_dirs() refuse such paths.
+  int name_too_long(std::string_view logical) const;
   /// The real path on disk of a staged place (for external programs like strip).
   std::string real_path(const Place& place) const;
 
@@ -81,5 +87,19 @@ class StageRoot {
   std::shared_ptr<UniqueFd> root_;
   bool portable_only_ = false;
 };
+
+/// Opens the staged object at `logical` with `flags` (O_NOFOLLOW is added:
+/// a final symlink is never followed), confined to the root whose open
+/// directory is `root_fd`: one openat2(RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS)
+/// when the kernel allows it; when it is missing (ENOSYS) or refused
+/// (EPERM, as container seccomp profiles do) StageRoot's portable walk
+/// resolves the parent in the root. Returns the descriptor, or -1 with errno.
+/// Everything that opens a staged path by name goes through this or
+/// StageRoot (the exports' content reads included).
+int open_in_root(int root_fd, std::string_view logical, int flags);
+
+/// Tests only: behave as if openat2 were refused (the fallback of
+/// StageRoot and open_in_root()), for the whole process.
+void simulate_openat2_refused(bool on);
 
 }  // namespace stage

@@ -97,10 +97,12 @@ class Session {
   /// The owner and group recorded when a command names none (STAGE_OWNER/GROUP).
   Principal default_owner();
   Principal default_group();
-  /// Resolves an owner or group spec against the target's databases. An
-  /// unknown name is nullopt in strict mode and on the host; else recorded by name.
-  std::optional<Principal> owner(std::string_view spec);
-  std::optional<Principal> group(std::string_view spec);
+  /// Reads install's -o/-g value against the target's databases, as GNU
+  /// install does (parse_install_id). An unknown name is invalid in strict
+  /// mode and on the host; else recorded by name when a passwd(5) or group(5)
+  /// file could hold it.
+  IdSpec owner(std::string_view spec);
+  IdSpec group(std::string_view spec);
   IdDatabase& users() { return users_; }
   IdDatabase& groups() { return groups_; }
 
@@ -115,8 +117,23 @@ class Session {
   void trace(std::string_view line);
 
   /// Commits the queued records in one transaction. Returns the exit status:
-  /// diag's, or 1 when the commit failed (with a message).
+  /// diag's, or 1 when the commit failed (with a message naming the
+  /// database); then the undo actions registered below run, newest first, so
+  /// that the stage is as it was and agrees with the database.
   int finish();
+
+  /// Registers how to take back a change this run made in the stage, should
+  /// the commit fail (disk full, database gone read-only).
+  void undo_on_failure(std::function<void()> undo);
+  /// Undo for an object this run created at `place` (file, directory,
+  /// symlink): removed if it is still the object `made` (a directory only
+  /// while empty).
+  void undo_creation(const Place& place, const struct stat& made);
+  /// Undo for a file this run replaced at `place` by `made`: the old content
+  /// (still readable through `old`, an fd opened before the replacement)
+  /// comes back with its old mode and times, unless another tool replaced
+  /// the file meanwhile.
+  void undo_replacement(const Place& place, const struct stat& made, int old_fd, const struct stat& old_st);
 
  private:
   Store& store();
@@ -139,6 +156,7 @@ class Session {
   std::vector<std::string> removed_, removed_trees_;
   std::unordered_set<std::string> removed_set_;
   std::vector<InfoRecord> info_put_, info_remove_;
+  std::vector<std::function<void()>> undo_;
   IdDatabase users_, groups_;
 };
 

@@ -2,9 +2,7 @@
 #include "stage/content.h"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <openssl/evp.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,12 +20,16 @@ struct MdCtxFree {
 };
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
-MdCtx new_sha256() {
+MdCtx new_digest(const EVP_MD* md, const char* name) {
   MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-    throw std::system_error(ENOMEM, std::generic_category(), "SHA-256");
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1)
+    throw std::system_error(ENOMEM, std::generic_category(), name);
   return ctx;
 }
+
+MdCtx new_sha256() { return new_digest(EVP_sha256(), "SHA-256"); }
+
+std::string digest_of_fd(MdCtx ctx, int fd);
 
 std::string finish_hex(EVP_MD_CTX* ctx) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -46,18 +48,31 @@ std::string finish_hex(EVP_MD_CTX* ctx) {
 }  // namespace
 
 int open_staged_file(int root_fd, const std::string& logical) {
-  std::string rel = logical.size() > 1 ? logical.substr(1) : ".";
-  struct open_how how = {};
-  how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-  int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
-  if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return fd;
-  // Kernels before 5.6 (or seccomp filters that refuse openat2).
-  return ::openat(root_fd, rel.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  return open_in_root(root_fd, logical, O_RDONLY | O_NOCTTY);
 }
 
-std::string sha256_of_fd(int fd) {
-  MdCtx ctx = new_sha256();
+std::string sha256_of_fd(int fd) { return digest_of_fd(new_sha256(), fd); }
+
+std::string md5_of_fd(int fd) { return digest_of_fd(new_digest(EVP_md5(), "MD5"), fd); }
+
+StreamDigest::StreamDigest(Kind kind)
+    : ctx_(new_digest(kind == Kind::Md5 ? EVP_md5() : EVP_sha256(), kind == Kind::Md5 ? "MD5" : "SHA-256").release()) {}
+
+StreamDigest::~StreamDigest() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void StreamDigest::update(const void* data, size_t n) { EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, n); }
+
+std::string StreamDigest::finish() { return finish_hex(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+std::string md5_of(std::string_view bytes) {
+  MdCtx ctx = new_digest(EVP_md5(), "MD5");
+  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+  return finish_hex(ctx.get());
+}
+
+namespace {
+
+std::string digest_of_fd(MdCtx ctx, int fd) {
   std::vector<char> buf(1 << 17);
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
@@ -70,6 +85,8 @@ std::string sha256_of_fd(int fd) {
   }
   return finish_hex(ctx.get());
 }
+
+}  // namespace
 
 std::string sha256_of(std::string_view bytes) {
   MdCtx ctx = new_sha256();

@@ -107,15 +107,21 @@ std::optional<uint32_t> known_id(IdDatabase& db, const Principal& p) {
 std::optional<uint32_t> known_user_id(ExportContext& ctx, const Principal& owner) { return known_id(ctx.users, owner); }
 std::optional<uint32_t> known_group_id(ExportContext& ctx, const Principal& group) { return known_id(ctx.groups, group); }
 
-std::optional<uint32_t> user_id(ExportContext& ctx, const Principal& owner) {
-  if (auto id = known_id(ctx.users, owner)) return id;
+namespace {
+
+std::optional<uint32_t> numeric_id(ExportContext& ctx, IdDatabase& db, const Principal& p) {
+  if (auto id = known_id(db, p)) return id;
+  if (!ctx.placeholder_ids.empty()) {
+    auto it = ctx.placeholder_ids.find(p.name.empty() ? "?" : p.name);
+    if (it != ctx.placeholder_ids.end()) return it->second;
+  }
   return ctx.unknown_id;
 }
 
-std::optional<uint32_t> group_id(ExportContext& ctx, const Principal& group) {
-  if (auto id = known_id(ctx.groups, group)) return id;
-  return ctx.unknown_id;
-}
+}  // namespace
+
+std::optional<uint32_t> user_id(ExportContext& ctx, const Principal& owner) { return numeric_id(ctx, ctx.users, owner); }
+std::optional<uint32_t> group_id(ExportContext& ctx, const Principal& group) { return numeric_id(ctx, ctx.groups, group); }
 
 std::string user_name(ExportContext& ctx, const Principal& owner) {
   if (!owner.name.empty()) return owner.name;
@@ -157,15 +163,70 @@ UnknownNames unknown_names(ExportContext& ctx, const std::vector<ListedEntry>& e
   return out;
 }
 
+namespace {
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
+}  // namespace
+
+namespace {
+std::string id_warning(ExportContext& ctx, const std::vector<ListedEntry>& entries, IdUse use);
+}  // namespace
+
+std::string prepare_ids(ExportContext& ctx, const std::vector<ListedEntry>& entries, IdUse use) {
+  std::string warning = id_warning(ctx, entries, use);
+  if (!warning.empty()) ctx.warnings.push_back(warning);
+  return warning;
+}
+
+namespace {
+
+std::string id_warning(ExportContext& ctx, const std::vector<ListedEntry>& entries, IdUse use) {
+  ctx.placeholder_ids.clear();
+  if (ctx.strict_ids) require_ids(ctx, entries);
+  if (use == IdUse::ByName) return {};
+  UnknownNames unknown = unknown_names(ctx, entries);
+  if (unknown.empty()) return {};
+  std::string names;
+  if (!unknown.users.empty()) names += std::string(unknown.users.size() > 1 ? "users " : "user ") + quoted_list(unknown.users);
+  if (!unknown.groups.empty())
+    names += std::string(names.empty() ? "" : " and ") + (unknown.groups.size() > 1 ? "groups " : "group ") +
+             quoted_list(unknown.groups);
+  if (use == IdUse::NameOnly) {
+    if (ctx.unknown_id) return "no database knows " + names + ": written with id " + std::to_string(*ctx.unknown_id) + " (--unknown-id)";
+    return "no database knows " + names + ": written by name only, without uid=/gid= (--unknown-id N gives them N)";
+  }
+  if (ctx.unknown_id) return "no database knows " + names + ": given id " + std::to_string(*ctx.unknown_id) + " (--unknown-id)";
+  std::set<std::string> all(unknown.users.begin(), unknown.users.end());
+  all.insert(unknown.groups.begin(), unknown.groups.end());
+  auto used = [&](uint32_t id) {
+    return ctx.users.name_of(id) || ctx.groups.name_of(id) || ctx.host_users.name_of(id) || ctx.host_groups.name_of(id);
+  };
+  uint32_t next = kPlaceholderIdFirst;
+  std::string given;
+  for (const auto& name : all) {
+    while (next <= kPlaceholderIdLast && used(next)) ++next;
+    if (next > kPlaceholderIdLast)
+      throw ExportError("no placeholder id left for '" + name + "' (" + std::to_string(kPlaceholderIdFirst) + "-" +
+                        std::to_string(kPlaceholderIdLast) + " all taken): pass --unknown-id N");
+    ctx.placeholder_ids.emplace(name, next);
+    given += (given.empty() ? "" : ", ") + name + "=" + std::to_string(next);
+    ++next;
+  }
+  return "no database knows " + names + ": given placeholder ids " + given +
+         " (--unknown-id N chooses one, --strict-ids refuses)";
+}
+
+}  // namespace
+
 void require_ids(ExportContext& ctx, const std::vector<ListedEntry>& entries) {
-  if (ctx.unknown_id) return;
   UnknownNames unknown = unknown_names(ctx, entries);
   if (unknown.empty()) return;
-  auto join = [](const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
-    return out;
-  };
+  auto join = quoted_list;
   std::string message = "no numeric id for";
   if (!unknown.users.empty())
     message += " user" + std::string(unknown.users.size() > 1 ? "s " : " ") + join(unknown.users) + " (add to STAGE_PASSWD, now '" +
@@ -173,8 +234,27 @@ void require_ids(ExportContext& ctx, const std::vector<ListedEntry>& entries) {
   if (!unknown.groups.empty())
     message += std::string(unknown.users.empty() ? "" : " and") + " group" + (unknown.groups.size() > 1 ? "s " : " ") +
                join(unknown.groups) + " (add to STAGE_GROUPFILE, now '" + ctx.groups.file() + "')";
-  message += ", or pass --unknown-id N";
+  message += " (--strict-ids)";
   throw ExportError(message);
+}
+
+bool package_owns_dir(std::string_view path, std::string_view prefix) {
+  if (path == prefix || path_within(std::string(prefix), std::string(path))) return false;
+  static const std::set<std::string_view> system_dirs = {
+      "/", "/bin", "/boot", "/dev", "/etc", "/etc/default", "/etc/init.d", "/etc/rc.d", "/etc/systemd",
+      "/etc/systemd/system", "/home", "/lib", "/lib32", "/lib64", "/libexec", "/media", "/mnt", "/opt", "/proc",
+      "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/games", "/usr/include", "/usr/lib",
+      "/usr/lib32", "/usr/lib64", "/usr/libexec", "/usr/lib/pkgconfig", "/usr/lib/systemd",
+      "/usr/lib/systemd/system", "/usr/local", "/usr/local/bin", "/usr/local/etc", "/usr/local/include",
+      "/usr/local/lib", "/usr/local/libexec", "/usr/local/sbin", "/usr/local/share", "/usr/local/share/doc",
+      "/usr/local/share/info", "/usr/local/share/man", "/usr/sbin", "/usr/share", "/usr/share/applications",
+      "/usr/share/doc", "/usr/share/icons", "/usr/share/info", "/usr/share/locale", "/usr/share/man",
+      "/usr/share/man/man1", "/usr/share/man/man2", "/usr/share/man/man3", "/usr/share/man/man4",
+      "/usr/share/man/man5", "/usr/share/man/man6", "/usr/share/man/man7", "/usr/share/man/man8",
+      "/usr/share/man/man9", "/usr/share/man/mann", "/usr/share/pkgconfig", "/usr/src", "/var", "/var/cache",
+      "/var/db", "/var/games", "/var/lib", "/var/local", "/var/log", "/var/mail", "/var/opt", "/var/run",
+      "/var/spool", "/var/tmp"};
+  return system_dirs.count(path) == 0;
 }
 
 }  // namespace stage

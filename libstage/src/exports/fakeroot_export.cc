@@ -23,7 +23,7 @@ std::string line(const struct stat& st, uint32_t mode, uint32_t uid, uint32_t gi
 }  // namespace
 
 std::string format_fakeroot(const std::vector<ListedEntry>& entries, ExportContext& ctx) {
-  require_ids(ctx, entries);
+  prepare_ids(ctx, entries, IdUse::Numeric);
   std::string out;
   std::set<std::pair<uint64_t, uint64_t>> seen;
   seen.insert({ctx.root_stat.st_dev, ctx.root_stat.st_ino});
@@ -33,8 +33,8 @@ std::string format_fakeroot(const std::vector<ListedEntry>& entries, ExportConte
     const Entry& e = le.entry;
     // A device recorded over --root's empty placeholder file is a device to
     // fakeroot too (fakeroot's own mknod fakes devices the same way).
-    mode_t type = e.type == EntryType::CharDevice ? S_IFCHR : e.type == EntryType::BlockDevice ? S_IFBLK : 0;
-    uint64_t rdev = (type || S_ISCHR(le.disk.st_mode) || S_ISBLK(le.disk.st_mode)) ? (e.rdev ? e.rdev : le.disk.st_rdev) : 0;
+    mode_t type = export_type(le);
+    uint64_t rdev = (S_ISCHR(type) || S_ISBLK(type)) ? (e.rdev ? e.rdev : le.disk.st_rdev) : 0;
     out += line(le.disk, export_mode(le), *user_id(ctx, e.owner), *group_id(ctx, e.group), rdev, type);
   }
   return out;

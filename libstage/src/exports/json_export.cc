@@ -5,11 +5,15 @@
 
 #include "stage/mtree_export.h"
 #include "stage/session.h"
+#include "stage/vis.h"
 
 namespace stage {
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
+namespace {
+
+// json_string(), appended to `out` (100,000 objects: no temporaries).
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
   auto escape_byte = [&](unsigned char b) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "\\u%04x", 0xdc00 | b);
@@ -37,17 +41,8 @@ std::string json_string(std::string_view s) {
       ++i;
       continue;
     }
-    // A well-formed UTF-8 sequence (no overlongs, no surrogates, <= U+10FFFF)?
-    size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-    bool ok = len != 0 && c <= 0xf4 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    if (ok && len >= 3) {
-      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      if (c == 0xe0 && c1 < 0xa0) ok = false;           // overlong
-      if (c == 0xed && c1 >= 0xa0) ok = false;          // surrogates
-      if (c == 0xf0 && c1 < 0x90) ok = false;           // overlong
-      if (c == 0xf4 && c1 >= 0x90) ok = false;          // > U+10FFFF
-    }
+    size_t len = utf8_sequence_length(s, i);
+    bool ok = len != 0;
     if (!ok) {
       escape_byte(c);
       ++i;
@@ -57,42 +52,75 @@ std::string json_string(std::string_view s) {
     i += len;
   }
   out += '"';
+}
+
+}  // namespace
+
+std::string json_string(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
   return out;
 }
 
 namespace {
 
-std::string opt_string(std::string_view s) { return s.empty() ? "null" : json_string(s); }
+void opt_string(std::string& o, const char* key, std::string_view s) {
+  o += key;
+  if (s.empty()) o += "null";
+  else append_json_string(o, s);
+}
 
-std::string opt_number(const std::optional<uint64_t>& v) { return v ? std::to_string(*v) : "null"; }
-std::string opt_number(const std::optional<uint32_t>& v) { return v ? std::to_string(*v) : "null"; }
+void number(std::string& o, const char* key, long long v, bool is_signed = true) {
+  char buf[64];
+  int n = is_signed ? std::snprintf(buf, sizeof buf, "%s%lld", key, v)
+                    : std::snprintf(buf, sizeof buf, "%s%llu", key, static_cast<unsigned long long>(v));
+  o.append(buf, static_cast<size_t>(n));
+}
 
-std::string object(const Entry& e, ExportContext& ctx, const char* status, const std::string& recorded_path,
-                   const std::optional<uint64_t>& size, const std::optional<DiskIdentity>& disk) {
-  std::string o = "{\"path\":" + json_string(e.path);
-  o += ",\"status\":\"" + std::string(status) + "\"";
-  o += ",\"type\":\"" + std::string(entry_type_name(e.type)) + "\"";
-  o += ",\"mode\":\"" + mtree_mode(e.mode & 07777) + "\"";
-  o += ",\"uname\":" + opt_string(user_name(ctx, e.owner));
-  o += ",\"uid\":" + opt_number(known_user_id(ctx, e.owner));
-  o += ",\"gname\":" + opt_string(group_name(ctx, e.group));
-  o += ",\"gid\":" + opt_number(known_group_id(ctx, e.group));
-  o += ",\"size\":" + opt_number(size);
-  o += ",\"sha256\":" + opt_string(e.sha256);
-  o += ",\"target\":" + opt_string(e.type == EntryType::Symlink || e.type == EntryType::Hardlink ? e.target : "");
-  o += ",\"flags\":" + opt_string(e.flags);
-  o += ",\"rdev\":" + (e.type == EntryType::CharDevice || e.type == EntryType::BlockDevice ? std::to_string(e.rdev) : "null");
-  o += ",\"tool\":" + opt_string(e.tool);
-  o += ",\"recorded_path\":" + opt_string(recorded_path);
+template <typename T>
+void opt_number(std::string& o, const char* key, const std::optional<T>& v) {
+  if (v) {
+    number(o, key, static_cast<long long>(*v), false);
+  } else {
+    o += key;
+    o += "null";
+  }
+}
+
+void object(std::string& o, const Entry& e, ExportContext& ctx, const char* status, const std::string& recorded_path,
+            const std::optional<uint64_t>& size, const std::optional<DiskIdentity>& disk, bool socket = false) {
+  o += "{\"path\":";
+  append_json_string(o, e.path);
+  o += ",\"status\":\"";
+  o += status;
+  o += "\",\"type\":\"";
+  o += socket ? "socket" : entry_type_name(e.type);
+  o += "\",\"mode\":\"";
+  o += mtree_mode(e.mode & 07777);
+  o += '"';
+  opt_string(o, ",\"uname\":", user_name(ctx, e.owner));
+  opt_number(o, ",\"uid\":", known_user_id(ctx, e.owner));
+  opt_string(o, ",\"gname\":", group_name(ctx, e.group));
+  opt_number(o, ",\"gid\":", known_group_id(ctx, e.group));
+  opt_number(o, ",\"size\":", size);
+  opt_string(o, ",\"sha256\":", e.sha256);
+  opt_string(o, ",\"target\":", e.type == EntryType::Symlink || e.type == EntryType::Hardlink ? std::string_view(e.target) : "");
+  opt_string(o, ",\"flags\":", e.flags);
+  if (e.type == EntryType::CharDevice || e.type == EntryType::BlockDevice) number(o, ",\"rdev\":", static_cast<long long>(e.rdev), false);
+  else o += ",\"rdev\":null";
+  opt_string(o, ",\"tool\":", e.tool);
+  opt_string(o, ",\"recorded_path\":", recorded_path);
   if (disk) {
-    o += ",\"disk\":{\"dev\":" + std::to_string(disk->dev) + ",\"ino\":" + std::to_string(disk->ino) +
-         ",\"size\":" + std::to_string(disk->size) + ",\"mtime_ns\":" + std::to_string(disk->mtime_ns) +
-         ",\"ctime_ns\":" + std::to_string(disk->ctime_ns) + "}";
+    number(o, ",\"disk\":{\"dev\":", static_cast<long long>(disk->dev), false);
+    number(o, ",\"ino\":", static_cast<long long>(disk->ino), false);
+    number(o, ",\"size\":", static_cast<long long>(disk->size), false);
+    number(o, ",\"mtime_ns\":", disk->mtime_ns);
+    number(o, ",\"ctime_ns\":", disk->ctime_ns);
+    o += '}';
   } else {
     o += ",\"disk\":null";
   }
   o += "}\n";
-  return o;
 }
 
 }  // namespace
@@ -104,14 +132,14 @@ std::string format_json(const std::vector<ListedEntry>& entries, ExportContext& 
     const char* status = le.untracked ? "untracked" : le.renamed ? "renamed" : "tracked";
     std::optional<uint64_t> size;
     if (is_regular(le)) size = le.entry.size.value_or(static_cast<uint64_t>(le.disk.st_size));
-    out += object(le.entry, ctx, status, le.recorded_path, size, disk_identity(le.disk));
+    object(out, le.entry, ctx, status, le.recorded_path, size, disk_identity(le.disk), S_ISSOCK(le.disk.st_mode));
   }
   return out;
 }
 
 std::string format_json_missing(const std::vector<Entry>& missing, ExportContext& ctx) {
   std::string out;
-  for (const auto& e : missing) out += object(e, ctx, "missing", "", e.size, e.disk);
+  for (const auto& e : missing) object(out, e, ctx, "missing", "", e.size, e.disk);
   return out;
 }
 

@@ -50,6 +50,7 @@ bool make_word_safe(const std::string& text) {
 bool mode_carried_on_disk(const ListedEntry& le) { return (le.disk.st_mode & 07777) == (le.entry.mode & 07777); }
 
 TextExport format_plist(const std::vector<ListedEntry>& entries, ExportContext& ctx, const std::string& raw_prefix) {
+  prepare_ids(ctx, entries, IdUse::ByName);  // by name: only --strict-ids has a say
   TextExport out;
   std::string prefix = lexical_fold(raw_prefix);
   std::vector<bool> empty = empty_dirs(entries);
@@ -107,6 +108,7 @@ TextExport format_plist(const std::vector<ListedEntry>& entries, ExportContext& 
 }
 
 TextExport format_pkgsrc_perms(const std::vector<ListedEntry>& entries, ExportContext& ctx, const std::string& raw_prefix) {
+  prepare_ids(ctx, entries, IdUse::ByName);
   TextExport out;
   std::string prefix = lexical_fold(raw_prefix);
   for (const auto& le : entries) {

@@ -18,11 +18,9 @@ bool needs_escape(unsigned char c) {
 
 }  // namespace
 
-std::string mtree_vis(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+void mtree_vis_append(std::string& out, std::string_view text, bool escape_equals) {
   for (unsigned char c : text) {
-    if (!needs_escape(c)) {
+    if (!needs_escape(c) && !(escape_equals && c == '=')) {
       out += static_cast<char>(c);
       continue;
     }
@@ -31,6 +29,12 @@ std::string mtree_vis(std::string_view text) {
     out += static_cast<char>('0' + ((c >> 3) & 07));
     out += static_cast<char>('0' + (c & 07));
   }
+}
+
+std::string mtree_vis(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  mtree_vis_append(out, text, false);
   return out;
 }
 
@@ -63,6 +67,31 @@ std::string mtree_unvis(std::string_view text) {
     if (!done) out += c;
   }
   return out;
+}
+
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  bool ok = len != 0 && c <= 0xf4 && i + len <= s.size();
+  for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+  if (ok && len >= 3) {
+    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c == 0xe0 && c1 < 0xa0) ok = false;  // overlong
+    if (c == 0xed && c1 >= 0xa0) ok = false;  // surrogates
+    if (c == 0xf0 && c1 < 0x90) ok = false;  // overlong
+    if (c == 0xf4 && c1 >= 0x90) ok = false;  // > U+10FFFF
+  }
+  return ok ? len : 0;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t len = utf8_sequence_length(s, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
 }
 
 }  // namespace stage

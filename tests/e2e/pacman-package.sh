@@ -1,0 +1,60 @@
+# pacman: stage-pack -o NAME.pkg.tar.zst --pkginfo FILE on the bundled
+# example, packed by nobody: .PKGINFO first, then .MTREE; pacman -Qip and
+# -Qlp read it; as root pacman -U --root R installs it with the recorded
+# owners and modes, and pacman -Qkk (mode, owner, time, size, md5) agrees.
+. "$STAGE_SOURCE/tests/lib.sh"
+. "$STAGE_SOURCE/tests/export_lib.sh"
+command -v pacman >/dev/null || { echo "skip: pacman missing (Debian package pacman-package-manager)"; exit 77; }
+build_example
+mkdir -m 777 "$T/out"
+printf 'pkgname = hello\npkgbase = hello\npkgver = 1.0-1\npkgdesc = the example, staged without root\nurl = https://example.org\nbuilddate = 1000000000\npackager = Stage Tests <stage@example.org>\nsize = 40960\narch = any\nlicense = GPL\n' >"$T/PKGINFO"
+PKG=$T/out/hello-1.0-1-any.pkg.tar.zst
+pack() { as_nobody env SOURCE_DATE_EPOCH=1000000000 "$STAGE_BIN/stage-pack" --destdir "$DEST" "$@"; }
+pack -o "$PKG" --pkginfo "$T/PKGINFO" 2>/dev/null
+expect_eq "stage-pack .pkg.tar.zst exits 0" 0 $?
+pack -o "$T/out/again.pkg.tar.zst" --pkginfo "$T/PKGINFO" 2>/dev/null
+check "two packs are byte-identical" cmp -s "$PKG" "$T/out/again.pkg.tar.zst"
+expect_eq ".PKGINFO, then .MTREE, then the files" ".PKGINFO .MTREE usr/" "$(bsdtar -tf "$PKG" | head -3 | tr '\n' ' ' | sed 's/ $//')"
+check ".MTREE is gzipped" sh -c "bsdtar -xOf '$PKG' .MTREE | gzip -t"
+bsdtar -xOf "$PKG" .MTREE | gzip -dc >"$T/mtree"
+check ".MTREE: numeric ids, /set defaults" grep -q '^/set type=file uid=0 gid=0 mode=644$' "$T/mtree"
+check ".MTREE: digests" grep -q '^\./usr/pkg/bin/hello time=1000000000.0 mode=4755 size=[0-9]* md5digest=[0-9a-f]* sha256digest=[0-9a-f]*$' "$T/mtree"
+pacman -Qip "$PKG" >"$T/qip" 2>&1
+expect_eq "pacman -Qip exits 0" 0 $?
+check "pacman -Qip: the name" grep -q '^Name *: hello$' "$T/qip"
+check "pacman -Qip: the version" grep -q '^Version *: 1.0-1$' "$T/qip"
+pacman -Qlp "$PKG" >"$T/qlp" 2>&1
+expect_eq "pacman -Qlp exits 0" 0 $?
+check "pacman -Qlp: the setuid binary" grep -qx 'hello /usr/pkg/bin/hello' "$T/qlp"
+check "pacman -Qlp: the spool" grep -qx 'hello /var/spool/hello/' "$T/qlp"
+bsdtar -tvf "$PKG" >"$T/contents"
+row() { awk -v p="$1" '$NF == p {print $1, $3, $4}' "$T/contents"; }
+expect_eq "bsdtar: setgid games" "-rwxr-sr-x root games" "$(row usr/pkg/bin/hello-scores)"
+expect_eq "bsdtar: service account" "-rw-r----- pkgsvc pkgsvc" "$(row usr/pkg/etc/hello/hello.conf)"
+pack -o "$T/out/bad.pkg.tar.zst" 2>"$T/bad.err"
+check "no --pkginfo: exit 1" test $? -eq 1
+check "no --pkginfo: says what to give" grep -q "give its .PKGINFO with --pkginfo FILE" "$T/bad.err"
+
+if [ "$(id -u)" -ne 0 ]; then
+  done_testing
+  echo "skip: pacman -U --root R needs root"
+  exit 77
+fi
+R=$T/root
+mkdir -p "$R/var/lib/pacman" "$R/etc"
+printf '[options]\nArchitecture = auto\nSigLevel = Never\nLocalFileSigLevel = Never\n' >"$T/pacman.conf"
+P="--root $R --dbpath $R/var/lib/pacman --config $T/pacman.conf --cachedir $T/cache --logfile $T/pacman.log"
+pacman -U --noconfirm $P --noscriptlet --nodeps "$PKG" >"$T/install.out" 2>&1
+rc=$?
+expect_eq "pacman -U --root R exits 0" 0 $rc
+[ $rc -eq 0 ] || cat "$T/install.out" >&2
+games_uid=$(id -u games) games_gid=$(getent group games | cut -d: -f3)
+st() { stat -c '%A %u:%g' "$R$1"; }
+expect_eq "installed: setuid root" "-rwsr-xr-x 0:0" "$(st /usr/pkg/bin/hello)"
+expect_eq "installed: setgid games" "-rwxr-sr-x 0:$games_gid" "$(st /usr/pkg/bin/hello-scores)"
+expect_eq "installed: sticky spool" "drwxrwxrwt 0:0" "$(st /var/spool/hello)"
+expect_eq "installed: games scores" "-rw-rw-r-- $games_uid:$games_gid" "$(st /var/games/hello/scores)"
+expect_eq "installed: unknown account, placeholder id" "-rw-r----- 2000000:2000000" "$(st /usr/pkg/etc/hello/hello.conf)"
+pacman -Qkk $P hello >"$T/qkk" 2>&1
+expect_eq "pacman -Qkk: nothing altered" "0 hello: 19 total files, 0 altered files" "$? $(tail -1 "$T/qkk")"
+done_testing

@@ -1,0 +1,68 @@
+# stress/full-disk: a full or read-only filesystem, for the stage and for the
+# database separately (small tmpfs mounts; needs root, as CI is). Each failure
+# exits 1 with a message (naming the database when it is the database), and
+# leaves the stage and the database as they were: no new file, no replaced
+# content, no record, no temporary file.
+. "$STAGE_SOURCE/tests/lib.sh"
+. "$STAGE_SOURCE/tests/stress/stress_lib.bash"
+command -v sqlite3 >/dev/null || { echo "skip: sqlite3 (scripts/setup) is missing"; exit 77; }
+[ "$MY_UID" = 0 ] || { echo "skip: mounting tmpfs needs root"; exit 77; }
+mkdir sfs dfs
+mount -t tmpfs -o size=2m,mode=755 tmpfs sfs || { echo "skip: cannot mount tmpfs here"; exit 77; }
+mount -t tmpfs -o size=2m,mode=755 tmpfs dfs || { umount sfs; echo "skip: cannot mount tmpfs here"; exit 77; }
+trap 'umount "$T/sfs" "$T/dfs" 2>/dev/null; rm -rf "$T"' EXIT
+export STAGE_DESTDIR=$T/sfs/stage STAGE_DB=$T/dfs/db
+mkdir "$STAGE_DESTDIR"
+echo old >old; echo new >new; head -c 3000000 /dev/zero >big
+"$D/install" -D -m 644 old "$STAGE_DESTDIR/usr/share/kept"
+"$D/install" -d "$STAGE_DESTDIR/usr/bin"
+# The stage's objects and contents, and the database's bytes (its main file and WAL).
+snapshot() { (cd "$STAGE_DESTDIR" && find . -printf '%p %y %m %s\n' -type f -exec cksum {} + | sort); cksum <"$STAGE_DB"; cksum <"$STAGE_DB-wal"; }
+before=$(snapshot)
+
+# try NAME EXPECTED-MESSAGE-PART CMD...: must fail, say so, change nothing.
+try() {
+  local name=$1 msg=$2 out rc
+  shift 2
+  out=$("$@" 2>&1); rc=$?
+  expect_eq "$name: exit status" 1 "$rc"
+  case $out in *"$msg"*) pass "$name: message";; *) fail "$name: message: [$out] lacks [$msg]";; esac
+  expect_eq "$name: stage and database unchanged" "$before" "$(snapshot)"
+  expect_eq "$name: no temporary file" "" "$(temporaries "$T/sfs" "$T/dfs")"
+}
+
+check "the database is sound" db_ok "$STAGE_DB"
+# The stage's filesystem is full.
+try "stage full: install of a large file" "No space left on device" "$D/install" big "$STAGE_DESTDIR/usr/bin/big"
+
+# The database's filesystem is full: the files are written, the commit fails, they are taken back.
+head -c 4000000 /dev/zero >"$T/dfs/fill" 2>/dev/null
+try "database full: install of a new file" "database '$STAGE_DB'" "$D/install" new "$STAGE_DESTDIR/usr/bin/new"
+try "database full: install over a file" "database '$STAGE_DB'" "$D/install" -m 600 new "$STAGE_DESTDIR/usr/share/kept"
+try "database full: install -D" "database '$STAGE_DB'" "$D/install" -D new "$STAGE_DESTDIR/usr/lib/x/y/new"
+try "database full: mkdir -p" "database '$STAGE_DB'" "$D/mkdir" -p "$STAGE_DESTDIR/usr/share/d/e"
+rm -f "$T/dfs/fill"
+
+# The database's filesystem is read-only: refused before the stage changes.
+mount -o remount,ro "$T/dfs"
+try "database read-only: install" "database '$STAGE_DB'" "$D/install" new "$STAGE_DESTDIR/usr/bin/new"
+try "database read-only: mkdir" "database '$STAGE_DB'" "$D/mkdir" "$STAGE_DESTDIR/usr/share/d"
+mount -o remount,rw "$T/dfs"
+
+# A database file the user may not write (as nobody; root may write anything).
+chmod 444 "$STAGE_DB"
+chmod 777 "$STAGE_DESTDIR" "$STAGE_DESTDIR/usr/bin" "$T/dfs"
+before=$(snapshot)
+try "database not writable (nobody): install" "database '$STAGE_DB'" \
+  as_nobody env STAGE_DESTDIR="$STAGE_DESTDIR" STAGE_DB="$STAGE_DB" "$D/install" new "$STAGE_DESTDIR/usr/bin/new"
+chmod 644 "$STAGE_DB"
+chmod 755 "$STAGE_DESTDIR" "$STAGE_DESTDIR/usr/bin" "$T/dfs"
+before=$(snapshot)
+
+# The stage's filesystem is read-only.
+mount -o remount,ro "$T/sfs"
+try "stage read-only: install" "Read-only file system" "$D/install" new "$STAGE_DESTDIR/usr/bin/new"
+try "stage read-only: chmod" "Read-only file system" "$D/chmod" 600 "$STAGE_DESTDIR/usr/share/kept"
+mount -o remount,rw "$T/sfs"
+check "the database is still sound" db_ok "$STAGE_DB"
+done_testing
