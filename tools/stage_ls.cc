@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "stage/cli.h"
 #include "stage/config.h"
 #include "stage/diag.h"
 #include "stage/exports.h"
@@ -45,6 +46,7 @@ void warn_all(const std::vector<std::string>& warnings) {
 
 int main(int argc, char** argv) {
   stage::diag::set_program("stage-ls");
+  stage::diag::set_usage_exit_status(2);
   CLI::App app{"List and export what is staged: the stage on disk joined with its database."};
   std::string destdir, db, format = "ls", prefix = "/usr/pkg";
   std::vector<std::string> paths, config_files;
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
                  "formats, none in mtree)");
   app.add_flag("--strict-ids", strict_ids, "an owner or group no database knows is an error");
   app.add_option("PATH", paths, "logical paths to list (with everything below them)");
+  app.set_version_flag("--version", stage::tool_version_text("stage-ls"), "print the version and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "stage/cli.h"
 #include "stage/config.h"
 #include "stage/diag.h"
 #include "stage/exports.h"
@@ -15,6 +16,7 @@
 
 int main(int argc, char** argv) {
   stage::diag::set_program("stage-pack");
+  stage::diag::set_usage_exit_status(2);
   CLI::App app{"Write a package of the stage (tar, .deb, pacman) with the recorded owners and modes."};
   std::string destdir, db, prefix, output, deb_control, pkginfo;
   std::optional<uint32_t> unknown_id;
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
   app.add_option("--unknown-id", unknown_id,
                  "the id of owners and groups no database knows (default: placeholders from 2000000 up)");
   app.add_flag("--strict-ids", strict_ids, "an owner or group no database knows is an error");
+  app.set_version_flag("--version", stage::tool_version_text("stage-pack"), "print the version and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

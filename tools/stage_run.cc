@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "stage/cli.h"
 #include "stage/config.h"
 #include "stage/diag.h"
 #include "stage/listing.h"
@@ -26,6 +27,7 @@ namespace bp = boost::process;
 
 int main(int argc, char** argv) {
   stage::diag::set_program("stage-run");
+  stage::diag::set_usage_exit_status(2);
   CLI::App app{"Run COMMAND with stage's drop-ins first on PATH and its output staged into DESTDIR."};
   stage::RunOptions options;
   std::string destdir, db;
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "no summary line");
   app.add_option("COMMAND", command, "the command and its arguments")->required();
   app.positionals_at_end();
+  app.set_version_flag("--version", stage::tool_version_text("stage-run"), "print the version and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

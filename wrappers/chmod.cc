@@ -83,7 +83,7 @@ int chmod_main(int argc, char** argv) {
       case 'f': options.force_silent = true; break;
       case 'v': options.verbosity = stage::Verbosity::High; break;
       case kHelpOpt: stage::print_help(kHelp); return 0;
-      case kVersionOpt: stage::print_version("GNU coreutils"); return 0;
+      case kVersionOpt: stage::print_version("GNU coreutils", "9.1"); return 0;
       default: stage::diag::usage_error();
     }
   }

@@ -173,7 +173,7 @@ int run(int argc, char** argv, bool is_chgrp) {
         stage::print_help(std::string(is_chgrp ? kChgrpHead : kChownHead) + kTraversalHelp +
                           (is_chgrp ? kChgrpTail : kChownTail));
         return 0;
-      case kVersionOpt: stage::print_version("GNU coreutils"); return 0;
+      case kVersionOpt: stage::print_version("GNU coreutils", "9.1"); return 0;
       default: stage::diag::usage_error();
     }
   }

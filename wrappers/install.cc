@@ -154,7 +154,7 @@ int install_main(int argc, char** argv) {
       case 'f': options.flags = optarg; break;
       case 'M': options.metalog = optarg; break;
       case kHelpOpt: stage::print_help(kHelp); return 0;
-      case kVersionOpt: stage::print_version("GNU coreutils"); return 0;
+      case kVersionOpt: stage::print_version("GNU coreutils", "9.1"); return 0;
       default: stage::diag::usage_error();
     }
   }

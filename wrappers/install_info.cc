@@ -198,7 +198,7 @@ int install_info_main(int argc, char** argv) {
         break;
       case 'S': dir.default_section = optarg; break;
       case 's': dir.sections.push_back(optarg); break;
-      case 'V': stage::print_version("GNU texinfo"); return 0;
+      case 'V': stage::print_version("GNU texinfo", "6.8"); return 0;
       default: stage::info_usage_error();
     }
   }

@@ -119,7 +119,7 @@ int ln_main(int argc, char** argv) {
         options.backup_suffix = optarg;
         break;
       case kHelpOpt: stage::print_help(kHelp); return 0;
-      case kVersionOpt: stage::print_version("GNU coreutils"); return 0;
+      case kVersionOpt: stage::print_version("GNU coreutils", "9.1"); return 0;
       default: stage::diag::usage_error();
     }
   }

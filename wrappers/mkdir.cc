@@ -52,7 +52,7 @@ int mkdir_main(int argc, char** argv) {
       case 'v': options.verbose = true; break;
       case 'Z': break;  // no SELinux here, as GNU on such a system
       case kHelpOpt: stage::print_help(kHelp); return 0;
-      case kVersionOpt: stage::print_version("GNU coreutils"); return 0;
+      case kVersionOpt: stage::print_version("GNU coreutils", "9.1"); return 0;
       default: stage::diag::usage_error();
     }
   }

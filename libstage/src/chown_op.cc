@@ -172,7 +172,14 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
     }
 
     std::optional<Entry> rec;
+    // The stale referent -v shows after a failed dereference is, in the
+    // stage, the previous referent's record (its owner, not the disk's).
+    static std::optional<Entry> last_referent_record;
     if (ok && e.place.staged) rec = session.current_entry(target, st);
+    if (options.dereference && S_ISLNK(e.st.st_mode) && e.place.staged && have_stats) {
+      if (ok) last_referent_record = rec;
+      else if (last_referent_record) rec = last_referent_record;
+    }
 
     bool do_chown = false;
     if (ok) {
@@ -197,9 +204,12 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
         Entry changed = *rec;
         if (options.user) changed.owner = *options.user;
         if (options.group) changed.group = *options.group;
+        changed.mode = mode_after_chown(changed.mode, changed.type == EntryType::Dir);
         changed.tool = diag::tool();
         // Only the owner and group asked for: a chmod that finished meanwhile keeps its mode.
         unsigned fields = (options.user ? Store::kOwner : 0u) | (options.group ? Store::kGroup : 0u);
+        // (and the set-id bits chown(2) cleared)
+        if (changed.mode != rec->mode) fields |= Store::kMode;
         session.record_change(std::move(changed), fields ? fields : unsigned(Store::kOwner | Store::kGroup),
                               /*may_have_other_names=*/st.st_nlink > 1);
       } else if ((options.user && !options.user->id) || (options.group && !options.group->id)) {

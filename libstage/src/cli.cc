@@ -10,14 +10,26 @@ namespace stage {
 
 const char* stage_version() { return STAGE_VERSION; }
 
-void print_version(std::string_view suite) {
-  std::printf("%s (stage: drop-in for %.*s) %s\n", diag::tool().c_str(), static_cast<int>(suite.size()),
-              suite.data(), STAGE_VERSION);
-  std::printf(
-      "This is stage's re-implementation, which stages into STAGE_DESTDIR when it is set.\n"
-      "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
-      "This is free software: you are free to change and redistribute it.\n"
-      "There is NO WARRANTY, to the extent permitted by law.\n");
+namespace {
+constexpr const char* kLicence =
+    "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+    "This is free software: you are free to change and redistribute it.\n"
+    "There is NO WARRANTY, to the extent permitted by law.";
+}  // namespace
+
+void print_version(std::string_view suite, std::string_view suite_version) {
+  // The first line is GNU's, byte for byte: configure scripts test it.
+  // GNU's install calls itself install under any name (ginstall too).
+  const char* name = diag::tool() == "ginstall" ? "install" : diag::tool().c_str();
+  std::printf("%s (%.*s) %.*s\n", name, static_cast<int>(suite.size()), suite.data(),
+              static_cast<int>(suite_version.size()), suite_version.data());
+  std::printf("stage %s re-implementation: stages into STAGE_DESTDIR and records owners and modes when it is set.\n",
+              STAGE_VERSION);
+  std::printf("%s\n", kLicence);
+}
+
+std::string tool_version_text(std::string_view tool) {
+  return std::string(tool) + " (stage) " + STAGE_VERSION + "\n" + kLicence;
 }
 
 void print_help(std::string_view text) {

@@ -13,6 +13,7 @@ namespace {
 std::string g_program = "stage";
 std::string g_tool = "stage";
 bool g_failed = false;
+int g_usage_status = 1;
 
 void emit(std::string_view message, int err) {
   std::string line = g_program;
@@ -57,8 +58,10 @@ void usage_error(std::string_view message) {
   std::fflush(stdout);
   ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
   (void)ignored;
-  std::exit(1);
+  std::exit(g_usage_status);
 }
+
+void set_usage_exit_status(int status) { g_usage_status = status; }
 
 namespace {
 // gnulib close_stream: EOF when an earlier write failed or fclose fails (EBADF

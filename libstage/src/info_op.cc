@@ -162,9 +162,14 @@ bool DirFile::load(Session& session, const std::string& operand, Use use, bool t
   on_disk = true;
   ::fstat(fd.get(), &st);
   std::string data;
-  if (int err = read_all(fd.get(), &data)) {
-    // texinfo says "NAME: empty file" for any read error (a directory, say).
-    fail_errno(err, shown);
+  if (read_all(fd.get(), &data) != 0) {
+    // texinfo reads nothing from it (a directory, say): --delete warns and
+    // goes on, adding fails with "NAME: empty file", as texinfo does.
+    if (use == Use::Remove) {
+      warning("Could not read " + shown + ".");
+      return false;
+    }
+    fail(shown + ": empty file");
   }
   if (data.size() < kCompressionMagicSize) {
     // texinfo removes a dir file too short to hold its magic number and
@@ -216,8 +221,11 @@ void record_dir_file(Session& session, const Place& place, const DirFile& dir, c
   mode_t mode = previous ? previous->mode
                 : dir.on_disk ? (dir.st.st_mode & 07777)
                               : (0666 & ~current_umask());
+  // A new dir file in a setgid directory takes the directory's group.
+  std::optional<Principal> inherited;
+  if (!previous && !dir.on_disk) inherited = session.setgid_parent_group(place.logical);
   session.record(entry_for(place.logical, now, mode, previous ? previous->owner : session.default_owner(),
-                           previous ? previous->group : session.default_group()));
+                           previous ? previous->group : inherited.value_or(session.default_group())));
 }
 
 void write_dir_file(Session& session, DirFile& dir, const std::string& text) {

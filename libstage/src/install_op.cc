@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <vector>
 
 #include "stage/diag.h"
 #include "stage/link_op.h"
@@ -204,6 +205,52 @@ std::optional<bool> install_link(Session& session, const InstallOptions& options
   return std::nullopt;
 }
 
+// GNU's copy remembers what this run created (dest_info, keyed by name and
+// inode), and will not overwrite it: `install a/x b/x DIR` fails on the
+// second. One drop-in process is one command line, so a static list does.
+struct CreatedFile {
+  std::string name;
+  dev_t dev;
+  ino_t ino;
+};
+std::vector<CreatedFile>& created_files() {
+  static std::vector<CreatedFile> files;
+  return files;
+}
+bool just_created(std::string_view name, const struct stat& st) {
+  for (const auto& f : created_files())
+    if (f.name == name && f.dev == st.st_dev && f.ino == st.st_ino) return true;
+  return false;
+}
+
+/// The directory entry a place names: its parent directory's identity and its last component.
+bool same_entry(const Place& a, const Place& b) {
+  auto split = [](const Place& p, struct stat* parent) {
+    auto slash = p.name.find_last_of('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : p.name.substr(0, slash);
+    if (::fstatat(p.dirfd, dir.c_str(), parent, 0) != 0) return std::string("\0");
+    return slash == std::string::npos ? p.name : p.name.substr(slash + 1);
+  };
+  struct stat pa, pb;
+  std::string la = split(a, &pa), lb = split(b, &pb);
+  return la == lb && la != std::string("\0") && pa.st_dev == pb.st_dev && pa.st_ino == pb.st_ino;
+}
+
+/// GNU's same_file_ok (copy.c) for install, which dereferences the source
+/// and unlinks the destination before writing it: a destination that is a
+/// symlink, or another hard link of the source, is simply replaced. One
+/// directory entry as both is refused: where GNU goes on (the same symlink
+/// twice) it removes it and then cannot read it; we keep it (README).
+bool replaces_same_file(Session& session, std::string_view source, const Place& dest, const struct stat& dst_lst) {
+  Place src = session.source(source, false);  // the name itself, not what it leads to
+  struct stat src_lst;
+  if (::fstatat(src.dirfd, src.name.c_str(), &src_lst, AT_SYMLINK_NOFOLLOW) != 0) return false;
+  bool same_link = src_lst.st_dev == dst_lst.st_dev && src_lst.st_ino == dst_lst.st_ino;
+  if (same_link && same_entry(src, dest)) return false;
+  if (S_ISLNK(dst_lst.st_mode)) return true;
+  return same_link && !S_ISLNK(src_lst.st_mode) && dst_lst.st_nlink > 1;
+}
+
 }  // namespace
 
 std::string name_in_directory(std::string_view directory, std::string_view source) {
@@ -222,17 +269,7 @@ bool is_directory_operand(Session& session, std::string_view operand, int* error
 }
 
 bool install_file(Session& session, const InstallOptions& options, std::string_view source, std::string_view dest_operand) {
-  Place src = session.source(source);
-  struct stat src_st;
-  if (int err = stat_place(src, &src_st, true)) {
-    diag::error("cannot stat " + quote(source), err);
-    return false;
-  }
-  if (S_ISDIR(src_st.st_mode)) {
-    diag::error("omitting directory " + quote(source));
-    return false;
-  }
-
+  // GNU's -D makes the destination's directories before it looks at the source.
   Place dest = session.place(dest_operand, false);
   // A host place is not resolved in advance, so its parents are always made
   // (existing ones are kept); a staged one says whether its parent failed
@@ -250,9 +287,32 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     }
     dest = session.place(dest_operand, false);
   }
-  if (dest.error) {
-    diag::error((dest.error == ENAMETOOLONG ? "cannot stat " : "cannot create regular file ") + quote(dest_operand),
-                dest.error);
+  Place src = session.source(source);
+  struct stat src_st;
+  if (int err = stat_place(src, &src_st, true)) {
+    diag::error("cannot stat " + quote(source), err);
+    return false;
+  }
+  if (S_ISDIR(src_st.st_mode)) {
+    diag::error("omitting directory " + quote(source));
+    return false;
+  }
+
+  // GNU's copy says "'SRC' -> 'DEST'" before it opens the destination, so
+  // a failure from there on comes after the line: say_copy() once, at the
+  // first such failure or at the end.
+  bool said = false;
+  auto say_copy = [&](const std::string& backup) {
+    if (!options.verbose || said) return;
+    said = true;
+    std::printf("%s -> %s", quote(source).c_str(), quote(dest_operand).c_str());
+    if (!backup.empty()) std::printf(" (backup: %s)", quote(backup).c_str());
+    std::printf("\n");
+  };
+  // An empty name is ENOENT to the kernel (and would name "." to a TempFile).
+  if (int err = dest.error ? dest.error : dest_operand.empty() ? ENOENT : 0) {
+    if (err == ENOENT) say_copy("");
+    diag::error((err == ENAMETOOLONG ? "cannot stat " : "cannot create regular file ") + quote(dest_operand), err);
     return false;
   }
 
@@ -268,24 +328,35 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     return false;
   }
   if (!dest_exists && trailing_slash) {
+    say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), ENOTDIR);
     return false;
   }
   if (dest_exists) {
+    // What the destination leads to (GNU stats it following symlinks): in
+    // the stage, resolved inside the root.
     struct stat followed = dst_st;
-    if (!dest.staged && S_ISLNK(dst_st.st_mode)) stat_place(dest, &followed, true);
+    if (S_ISLNK(dst_st.st_mode)) stat_place(dest.staged ? session.place(dest_operand, true) : dest, &followed, true);
     if (S_ISDIR(dst_st.st_mode)) {
       diag::error("cannot overwrite directory " + quote(dest_operand) + " with non-directory");
       return false;
     }
-    if (followed.st_dev == src_st.st_dev && followed.st_ino == src_st.st_ino) {
+    if (followed.st_dev == src_st.st_dev && followed.st_ino == src_st.st_ino && !replaces_same_file(session, source, dest, dst_st)) {
       diag::error(quote(source) + " and " + quote(dest_operand) + " are the same file");
+      return false;
+    }
+    if (just_created(dest_operand, dst_st)) {
+      diag::error("will not overwrite just-created " + quote(dest_operand) + " with " + quote(source));
       return false;
     }
   }
 
   Principal owner = options.owner.value_or(session.default_owner());
-  Principal group = options.group.value_or(session.default_group());
+  // A new file in a setgid directory takes the directory's group (an
+  // existing one keeps its inode's group, but GNU's install replaces it).
+  std::optional<Principal> inherited;
+  if (dest.staged && !options.group) inherited = session.setgid_parent_group(dest.logical);
+  Principal group = options.group.value_or(inherited.value_or(session.default_group()));
 
   if (options.link != InstallOptions::Link::Copy) {
     if (auto linked = install_link(session, options, src, dest, source, dest_operand, src_st, owner, group))
@@ -308,18 +379,24 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
 
   TempFile tmp(dest, /*named=*/options.strip);  // strip needs a path
   if (tmp.error()) {
+    say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), tmp.error());
     return false;
   }
   if (int err = copy_contents(src_fd, tmp.fd())) {
+    say_copy("");
     diag::error("error copying " + quote(source) + " to " + quote(dest_operand), err);
     return false;
   }
   if (options.strip) {
-    if (!run_strip(options.strip_program, external_path(session, dest, tmp.name()))) return false;
+    if (!run_strip(options.strip_program, external_path(session, dest, tmp.name()))) {
+      say_copy("");
+      return false;
+    }
     // strip may write a new file and rename it over ours: the mode, owner and
     // times below must go to the file now at the temporary name.
     if (int err = tmp.reopen()) {
+      say_copy("");
       diag::error("cannot open " + quote(dest_operand), err);
       return false;
     }
@@ -329,18 +406,21 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     uid_t uid = options.owner && options.owner->id ? *options.owner->id : static_cast<uid_t>(-1);
     gid_t gid = options.group && options.group->id ? *options.group->id : static_cast<gid_t>(-1);
     if ((uid != static_cast<uid_t>(-1) || gid != static_cast<gid_t>(-1)) && ::fchown(tmp.fd(), uid, gid) != 0) {
+      say_copy("");
       diag::error("cannot change ownership of " + quote(dest_operand), errno);
       return false;
     }
   }
   mode_t disk_mode = dest.staged ? disk_mode_for(options.file_mode, false) : options.file_mode;
   if (::fchmod(tmp.fd(), disk_mode) != 0) {
+    say_copy("");
     diag::error("cannot change permissions of " + quote(dest_operand), errno);
     return false;
   }
   if (options.preserve_timestamps) {
     struct timespec times[2] = {src_st.st_atim, src_st.st_mtim};
     if (::futimens(tmp.fd(), times) != 0) {
+      say_copy("");
       diag::error("cannot set timestamps for " + quote(dest_operand), errno);
       return false;
     }
@@ -354,6 +434,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
   auto backup = make_backup(session, options, dest, dest_operand);
   if (!backup) return false;
   if (int err = tmp.commit()) {
+    say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), err);
     return false;
   }
@@ -381,9 +462,11 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     // GNU's install unlinks an existing destination first and says so; the
     // rename here replaces it in one step, but the user sees the same.
     if (dest_exists && backup->empty()) std::printf("removed %s\n", quote(dest_operand).c_str());
-    std::printf("%s -> %s", quote(source).c_str(), quote(dest_operand).c_str());
-    if (!backup->empty()) std::printf(" (backup: %s)", quote(*backup).c_str());
-    std::printf("\n");
+  }
+  say_copy(*backup);
+  {
+    struct stat now;
+    if (::fstat(tmp.fd(), &now) == 0) created_files().push_back({std::string(dest_operand), now.st_dev, now.st_ino});
   }
   if (dest.staged) {
     struct stat final_st;
@@ -397,7 +480,9 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
 }
 
 bool install_directory(Session& session, const InstallOptions& options, std::string_view directory) {
-  Place target = session.place(directory, true);
+  // mkdir(2) sees the name itself: an existing symlink is not followed (a
+  // dangling one is not made), only what an existing name leads to is changed.
+  Place target = session.place(directory, false);
   auto announce = [&](const std::string& name) {
     if (options.verbose) std::printf("%s: creating directory %s\n", diag::program().c_str(), quote(name).c_str());
   };
@@ -407,7 +492,7 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
       diag::error("cannot create directory " + quote(failed.empty() ? std::string(directory) : failed), err);
       return false;
     }
-    target = session.place(directory, true);
+    target = session.place(directory, false);
     if (target.error) {
       diag::error("cannot create directory " + quote(directory), target.error);
       return false;
@@ -418,9 +503,19 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
   mode_t mkdir_mode = staged ? disk_mode_for(options.dir_mode, true) : options.dir_mode;
   bool created = ::mkdirat(target.dirfd, target.name.c_str(), staged ? mkdir_mode : (options.dir_mode & 0777) & ~(options.owner || options.group ? 077 : 0)) == 0;
   int mkdir_errno = errno;
+  if (!created && staged) target = session.place(directory, true);
   struct stat st;
-  if (stat_place(target, &st, true) != 0 || !S_ISDIR(st.st_mode)) {
-    diag::error("cannot create directory " + quote(directory), created ? errno : mkdir_errno == EEXIST ? EEXIST : mkdir_errno);
+  int stat_err = target.error ? target.error : stat_place(target, &st, true);
+  if (stat_err == 0 && !S_ISDIR(st.st_mode)) stat_err = ENOTDIR;
+  if (stat_err != 0) {
+    // gnulib's make_dir_parents: an existing name that leads nowhere (a
+    // dangling symlink, a loop) fails in dirchownmod, a non-directory in mkdir.
+    if (!created && mkdir_errno == EEXIST && stat_err != ENOTDIR)
+      diag::error(std::string(options.owner || options.group ? "cannot change owner and permissions of "
+                                                             : "cannot change permissions of ") + quote(directory),
+                  stat_err);
+    else
+      diag::error("cannot create directory " + quote(directory), created ? stat_err : mkdir_errno);
     return false;
   }
   if (created) announce(std::string(directory));
@@ -450,12 +545,19 @@ bool install_directory(Session& session, const InstallOptions& options, std::str
     return true;
   }
   auto previous = session.lookup(target.logical);
+  // A new directory in a setgid directory has the setgid bit from mkdir(2)
+  // (kept unless -m cares about it) and the directory's group.
+  std::optional<Principal> inherited;
+  if (created) inherited = session.setgid_parent_group(target.logical);
   // An existing directory's old mode is its record, else what is on disk.
-  mode_t recorded = created ? options.dir_mode : final_mode(previous ? previous->mode : st.st_mode);
+  mode_t recorded = created ? final_mode(inherited ? S_ISGID : 0) : final_mode(previous ? previous->mode : st.st_mode);
   mkdir_mode = disk_mode_for(recorded, true);
   if ((st.st_mode & 07777) != mkdir_mode) ::fchmodat(target.dirfd, target.name.c_str(), mkdir_mode, 0);
   Principal owner = options.owner ? *options.owner : previous ? previous->owner : session.default_owner();
-  Principal group = options.group ? *options.group : previous ? previous->group : session.default_group();
+  Principal group = options.group     ? *options.group
+                    : previous        ? previous->group
+                    : inherited       ? *inherited
+                                      : session.default_group();
   ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
   session.record(entry_for(target.logical, st, recorded, owner, group));
   if (created) session.undo_creation(target, st);

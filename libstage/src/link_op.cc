@@ -472,8 +472,12 @@ class Linker {
     struct stat st;
     if (stat_place(dest, &st, false) != 0) return;
     Entry e;
+    // A new inode (a symlink, a copy) in a setgid directory takes the
+    // directory's group; a hard link keeps its inode's.
+    Principal group = s_.default_group();
+    if (o_.symbolic || !S_ISLNK(st.st_mode)) group = s_.setgid_parent_group(dest.logical).value_or(group);
     if (o_.symbolic || S_ISLNK(st.st_mode)) {
-      e = entry_for(dest.logical, st, st.st_mode & 07777, s_.default_owner(), s_.default_group());
+      e = entry_for(dest.logical, st, st.st_mode & 07777, s_.default_owner(), group);
       std::string text(static_cast<size_t>(st.st_size) + 1, '\0');
       ssize_t n = ::readlinkat(dest.dirfd, dest.name.c_str(), text.data(), text.size());
       if (n >= 0) e.target.assign(text.data(), static_cast<size_t>(n));
@@ -488,7 +492,7 @@ class Linker {
         e.disk = disk_identity(st);
       } else {
         // A copy of a file from outside the stage.
-        e = entry_for(dest.logical, st, copied_mode_, s_.default_owner(), s_.default_group());
+        e = entry_for(dest.logical, st, copied_mode_, s_.default_owner(), group);
       }
     }
     e.tool = diag::tool();

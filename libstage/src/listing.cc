@@ -146,6 +146,21 @@ Listing reconcile(const std::string& destdir, std::vector<Entry> records, const 
   if (!pending.empty())
     for (size_t i = 0; i < records.size(); ++i)
       if (state[i] == Unmatched && records[i].disk) by_inode.emplace(InodeKey{records[i].disk->dev, records[i].disk->ino}, i);
+  // An untracked name of a recorded file's inode (a hard link made by a tool
+  // outside the suite, or both names copied in and one then changed by the
+  // tools) has that file's metadata: one inode, one owner and mode.
+  std::unordered_map<InodeKey, size_t, InodeHash> recorded_inode;
+  bool linked_pending = false;
+  for (size_t k : pending) linked_pending |= S_ISREG(out.entries[k].disk.st_mode) && out.entries[k].disk.st_nlink > 1;
+  if (linked_pending) {
+    std::vector<char> is_pending(out.entries.size(), 0);
+    for (size_t k : pending) is_pending[k] = 1;
+    for (size_t k = 0; k < out.entries.size(); ++k) {
+      const struct stat& st = out.entries[k].disk;
+      if (!is_pending[k] && S_ISREG(st.st_mode) && st.st_nlink > 1)
+        recorded_inode.emplace(InodeKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)}, k);
+    }
+  }
   for (size_t k : pending) {
     ListedEntry& le = out.entries[k];
     const struct stat& st = le.disk;
@@ -169,6 +184,13 @@ Listing reconcile(const std::string& destdir, std::vector<Entry> records, const 
       le.untracked = true;
       le.entry = entry_for(le.entry.path, st, st.st_mode & 07777, default_owner, default_group);
       le.entry.tool.clear();
+      auto same = recorded_inode.find(InodeKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
+      if (same != recorded_inode.end()) {
+        const Entry& recorded = out.entries[same->second].entry;
+        le.entry.mode = recorded.mode;
+        le.entry.owner = recorded.owner;
+        le.entry.group = recorded.group;
+      }
       if (le.entry.type == EntryType::Symlink) {
         std::string buf(4096, '\0');
         ssize_t n = ::readlinkat(root, le.entry.path.c_str() + 1, buf.data(), buf.size());

@@ -41,7 +41,9 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
   auto announce = [&](const std::string& name) {
     if (options.verbose) std::printf("%s: created directory %s\n", diag::program().c_str(), quote(name).c_str());
   };
-  Place target = session.place(operand, options.parents);
+  // mkdir(2) sees the name itself: a dangling symlink is "File exists", never
+  // a directory made where it points.
+  Place target = session.place(operand, false);
   // A host place is not resolved in advance: make (or keep) its parents.
   if (options.parents && (!target.staged || target.error)) {
     std::string failed;
@@ -49,21 +51,26 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
       diag::error("cannot create directory " + quote(failed.empty() ? std::string(operand) : failed), err);
       return false;
     }
-    target = session.place(operand, true);
+    target = session.place(operand, false);
   }
   if (target.error) {
     diag::error("cannot create directory " + quote(operand), target.error);
     return false;
   }
 
-  // What a root run would get, without the setgid bit a parent passes on.
-  mode_t made = mkdir_mode(options) & 01777 & ~options.umask_self;
+  // What a root run would get: mkdir(2) in a setgid directory adds the
+  // setgid bit (kept unless -m mentions it) and takes the directory's group.
+  std::optional<Principal> inherited;
+  if (target.staged) inherited = session.setgid_parent_group(target.logical);
+  mode_t made = (mkdir_mode(options) & 01777 & ~options.umask_self) | (inherited ? S_ISGID : 0);
   mode_t recorded = mode_after(options, made).value_or(made);
   mode_t disk = target.staged ? disk_mode_for(recorded, true) : mkdir_mode(options) & 07777;
   if (::mkdirat(target.dirfd, target.name.c_str(), disk) != 0) {
     int err = errno;
     struct stat st;
-    if (options.parents && err == EEXIST && stat_place(target, &st, true) == 0 && S_ISDIR(st.st_mode)) return true;
+    // -p keeps an existing directory, also one a symlink leads to.
+    Place existing = options.parents && err == EEXIST && target.staged ? session.place(operand, true) : target;
+    if (options.parents && err == EEXIST && stat_place(existing, &st, true) == 0 && S_ISDIR(st.st_mode)) return true;
     diag::error("cannot create directory " + quote(operand), err);
     return false;
   }
@@ -77,7 +84,7 @@ bool make_directory(Session& session, const MkdirOptions& options, std::string_v
     // The umask took bits: the stage's rule wants exactly `disk`.
     if ((st.st_mode & 07777) != disk) ::fchmodat(target.dirfd, target.name.c_str(), disk, 0);
     ::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW);
-    session.record(entry_for(target.logical, st, recorded, session.default_owner(), session.default_group()));
+    session.record(entry_for(target.logical, st, recorded, session.default_owner(), inherited.value_or(session.default_group())));
     session.undo_creation(target, st);
     return true;
   }

@@ -158,6 +158,14 @@ mode_t disk_mode_for(mode_t recorded, bool is_dir) {
   return mode | (is_dir ? S_IRWXU : (S_IRUSR | S_IWUSR));
 }
 
+mode_t mode_after_chown(mode_t mode, bool is_dir) {
+  if (is_dir) return mode;
+  mode &= ~static_cast<mode_t>(S_ISUID);
+  // A setgid file without group execute marks mandatory locking, not a set-id program.
+  if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)) mode &= ~static_cast<mode_t>(S_ISGID);
+  return mode;
+}
+
 std::string mode_string(mode_t mode, char type_letter) {
   std::string s(10, '-');
   s[0] = type_letter;

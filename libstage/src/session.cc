@@ -81,9 +81,13 @@ Session::~Session() = default;
 Store& Session::store() { return *store_; }
 
 Place Session::place(std::string_view operand, bool follow_last) {
-  if (config_.active) {
+  // An empty name is no path (the kernel's ENOENT, as GNU reports), not the
+  // working directory it would fold to: it stays a host place.
+  if (config_.active && !operand.empty()) {
     MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
-    if (m.staged) return root_->locate(m.path, follow_last);
+    // "link/" names what the link leads to, as the kernel resolves it; the
+    // folded path lost the slash.
+    if (m.staged) return root_->locate(m.path, follow_last || operand.back() == '/');
   }
   Place p;
   p.name = std::string(operand);
@@ -91,10 +95,10 @@ Place Session::place(std::string_view operand, bool follow_last) {
 }
 
 Place Session::source(std::string_view operand, bool follow_last) {
-  if (config_.active) {
+  if (config_.active && !operand.empty()) {
     MappedPath m = map_path(config_, lexical_absolute(operand, cwd_));
     if (m.staged) {
-      Place p = root_->locate(m.path, follow_last);
+      Place p = root_->locate(m.path, follow_last || operand.back() == '/');
       struct stat st;
       bool present = p.error == 0 && ::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
       if (present || m.via_destdir) return p;
@@ -155,7 +159,9 @@ int Session::make_dirs(const Place& target, std::string_view operand, bool inclu
     struct stat st;
     if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
     if ((st.st_mode & 07777) != disk) ::fchmodat(dirfd, name.c_str(), disk, 0);
-    record(entry_for(logical, st, mode, default_owner(), default_group()));
+    // Ancestors are made with mkdir(2) alone: a setgid parent passes on its bit and group.
+    auto inherited = setgid_parent_group(logical);
+    record(entry_for(logical, st, inherited ? mode | S_ISGID : mode, default_owner(), inherited.value_or(default_group())));
     Place made = root_->locate(logical, false);
     if (made.error == 0) undo_creation(made, st);
   };
@@ -357,6 +363,14 @@ void Session::forget(const std::string& logical, bool tree) {
   if (!config_.trace.empty()) trace(diag::tool() + " remove " + logical);
 }
 
+std::optional<Principal> Session::setgid_parent_group(const std::string& logical) {
+  auto slash = logical.find_last_of('/');
+  if (slash == std::string::npos || logical == "/") return std::nullopt;
+  auto parent = lookup(slash == 0 ? "/" : logical.substr(0, slash));
+  if (!parent || parent->type != EntryType::Dir || !(parent->mode & S_ISGID)) return std::nullopt;
+  return parent->group;
+}
+
 std::optional<Entry> Session::lookup(const std::string& logical) {
   if (auto it = pending_at_.find(logical); it != pending_at_.end()) {
     const Pending& p = pending_[it->second];
@@ -386,6 +400,23 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
 Entry Session::current_entry(const Place& place, const struct stat& st) {
   if (auto rec = lookup(place.logical); rec && type_matches(rec->type, st.st_mode)) return *rec;
   Entry e = entry_for(place.logical, st, st.st_mode & 07777, default_owner(), default_group());
+  if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+    // Another name of a recorded file (both put there by cp -a, say, and
+    // that one changed by the tools): one inode, one owner and mode.
+    std::vector<std::string> names;
+    for (const auto& stored : store().list_inode(e.disk->dev, e.disk->ino)) names.push_back(stored.path);
+    if (auto it = pending_inode_.find(inode_key(*e.disk)); it != pending_inode_.end())
+      names.insert(names.end(), it->second.begin(), it->second.end());
+    for (const auto& path : names) {
+      auto now = lookup(path);  // this run's version, if any
+      if (!now || !now->disk || now->disk->dev != e.disk->dev || now->disk->ino != e.disk->ino) continue;
+      if (now->type != EntryType::File && now->type != EntryType::Hardlink) continue;
+      e.mode = now->mode;
+      e.owner = now->owner;
+      e.group = now->group;
+      break;
+    }
+  }
   if (S_ISLNK(st.st_mode)) {
     std::string buf(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
     ssize_t n = ::readlinkat(place.dirfd, place.name.c_str(), buf.data(), buf.size());

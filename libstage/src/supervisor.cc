@@ -230,14 +230,8 @@ Answer handle_call(Session& session, const TrappedCall& call) {
   if (call.kind == TrappedCall::Kind::Chown) {
     if (call.uid) e.owner = principal_of(session.users(), *call.uid), fields |= Store::kOwner;
     if (call.gid) e.group = principal_of(session.groups(), *call.gid), fields |= Store::kGroup;
-    // As Linux does for root too (chown_common): a chown of a non-directory
-    // drops setuid, and setgid when group-execute is set (else setgid marks
-    // mandatory locking and stays). Even chown(f, -1, -1).
-    if (e.type != EntryType::Dir && e.type != EntryType::Symlink) {
-      uint32_t mode = e.mode & ~S_ISUID;
-      if ((mode & S_IXGRP) != 0) mode &= ~S_ISGID;
-      if (mode != e.mode) e.mode = mode, fields |= Store::kMode;
-    }
+    // As Linux does for root too (chown_common), even chown(f, -1, -1); the drop-ins' chown shares the rule.
+    if (mode_t mode = mode_after_chown(e.mode, e.type == EntryType::Dir); mode != e.mode) e.mode = mode, fields |= Store::kMode;
     if (fields == 0) fields = Store::kOwner;  // chown(f, -1, -1): nothing to write but the record itself
   } else {
     // chmod of a symlink itself is not supported by Linux.

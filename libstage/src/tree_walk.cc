@@ -45,7 +45,10 @@ class Walker {
       while (path.size() > 1 && path[path.size() - 2] == '/') path.pop_back();
     e.path = path;
     bool follow = follow_ != WalkFollow::Physical;
-    Place first = session_.place(path, follow);
+    // "link/" names the directory the link points to, even under -P (the
+    // kernel resolves a trailing slash; a staged place lost it to folding).
+    bool slash = path.size() > 1 && path.back() == '/';
+    Place first = session_.place(path, follow || slash);
     if (first.staged) {
       if (lstat_at(first, &e.st)) {
         e.place = std::move(first);

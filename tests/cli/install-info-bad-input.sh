@@ -43,7 +43,15 @@ expect_eq "dir file in a missing directory" \
 out=$("$II" --remove "$H/ii-0001-input-info-file" nodir/dir 2>&1); rc=$?
 expect_eq "--remove and no dir file: warning, status 0" "0:install-info: warning: Could not read nodir/dir." "$rc:$out"
 out=$("$II" "$H/ii-0001-input-info-file" . 2>&1); rc=$?
-expect_eq "a directory as dir file" "1:install-info: Is a directory for ." "$rc:$out"
+expect_eq "a directory as dir file: texinfo's message" "1:install-info: .: empty file" "$rc:$out"
+out=$("$II" --delete "$H/ii-0001-input-info-file" . 2>&1); rc=$?
+expect_eq "a directory as dir file, --delete: texinfo's warning" "0:install-info: warning: Could not read .." "$rc:$out"
+if [ -x /usr/bin/install-info ]; then
+  for args in "$H/ii-0001-input-info-file ." "--delete $H/ii-0001-input-info-file ." "--dry-run $H/ii-0001-input-info-file nodir-file"; do
+    expect_eq "  same as texinfo: $args" "$(/usr/bin/install-info $args 2>&1; echo "rc=$?")" "$("$II" $args 2>&1; echo "rc=$?")"
+    check "  --dry-run created nothing" test ! -e nodir-file
+  done
+fi
 reset_dir; chmod 000 dir
 out=$(as_nobody "$II" "$H/ii-0001-input-info-file" dir 2>&1); rc=$?
 expect_eq "unreadable dir file (as nobody)" "1:install-info: Permission denied for dir" "$rc:$out"

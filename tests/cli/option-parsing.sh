@@ -65,11 +65,18 @@ gnu_vs_ours_each "mkdir option parsing" s_none \
 # The batches above really run our drop-ins on one side.
 check "the PATH lookup in batches finds our drop-in" sh -c "PATH='$D:\$PATH' install --version | grep -q stage"
 
-# --version: the first line that autoconf's AC_PROG_MKDIR_P looks for.
-expect_eq "mkdir --version names coreutils" "mkdir (stage: drop-in for GNU coreutils) " \
-  "$("$D/mkdir" --version | head -1 | sed 's/[^ ]*$//')"
-expect_eq "install --version names coreutils" "install (stage: drop-in for GNU coreutils) " \
-  "$("$D/install" --version | head -1 | sed 's/[^ ]*$//')"
+# --version: GNU's first line exactly (autoconf's AC_PROG_MKDIR_P reads it),
+# stage named on a later line.
+for t in mkdir install ln chmod chown chgrp; do
+  expect_eq "$t --version's first line is GNU's" "$(/usr/bin/$t --version | head -1)" \
+    "$("$D/$t" --version | head -1)"
+  check "$t --version names stage on its second line" sh -c "'$D/$t' --version | sed -n 2p | grep -q '^stage '"
+done
+# autoconf 2.69's test: the first line starts 'mkdir (GNU coreutils) '.
+case $("$D/mkdir" --version | head -1) in
+  'mkdir (GNU coreutils) '*) pass "autoconf 2.69's AC_PROG_MKDIR_P accepts our mkdir" ;;
+  *) fail "autoconf 2.69's AC_PROG_MKDIR_P accepts our mkdir" ;;
+esac
 # ... matched with autoconf 2.71's own AC_PROG_MKDIR_P pattern.
 case $("$D/mkdir" --version 2>&1) in
   'mkdir ('*'coreutils) '*) pass "AC_PROG_MKDIR_P accepts our mkdir" ;;

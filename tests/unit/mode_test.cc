@@ -530,3 +530,13 @@ TEST_CASE("mode: the umask is read without being changed", "[mode]") {
   CHECK(stage::current_umask() == 027);
   ::umask(old);
 }
+
+TEST_CASE("mode: chown clears setuid, and setgid only with group execute, on non-directories", "[mode]") {
+  CHECK(stage::mode_after_chown(04755, false) == 0755);
+  CHECK(stage::mode_after_chown(06755, false) == 0755);
+  CHECK(stage::mode_after_chown(06745, false) == 02745);  // setgid without g+x: mandatory locking, kept
+  CHECK(stage::mode_after_chown(02710, false) == 0710);
+  CHECK(stage::mode_after_chown(01755, false) == 01755);  // sticky stays
+  CHECK(stage::mode_after_chown(06755, true) == 06755);   // directories keep both
+  CHECK(stage::mode_after_chown(0644, false) == 0644);
+}

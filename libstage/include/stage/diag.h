@@ -29,8 +29,13 @@ void warn(std::string_view message, int err = 0);
 /// Prints like error() and exits with status 1.
 [[noreturn]] void fatal(std::string_view message, int err = 0);
 
-/// Prints "Try 'PROGRAM --help' for more information." and exits 1.
+/// Prints "Try 'PROGRAM --help' for more information." and exits with the
+/// usage status: 1 (GNU's, the drop-ins) unless set_usage_exit_status changed it.
 [[noreturn]] void usage_error(std::string_view message = {});
+
+/// The status usage_error exits with; the stage-* tools set 2, as CLI11's
+/// parse errors exit, so that every usage error of one tool exits alike.
+void set_usage_exit_status(int status);
 
 /// Marks the run as failed without printing.
 void mark_failed();

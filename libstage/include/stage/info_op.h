@@ -22,9 +22,9 @@
 //    --max-width at or below the columns, or --calign=1, format (texinfo
 //    crashes or loops).
 //  - Messages: an unreadable Info file reports its own errno (texinfo reports
-//    the ENOENT of its last ".lzma" try); a dir file that is a directory says
-//    "Is a directory for DIR" (texinfo: "DIR: empty file"); write errors carry
-//    the program name (texinfo's perror() has none).
+//    the ENOENT of its last ".lzma" try, which misleads); write errors carry
+//    the program name (texinfo's perror() has none). A dir file that is a
+//    directory gives texinfo's "DIR: empty file" (and --delete's warning).
 //  - When the legacy `--section REGEX TITLE` scan stops, texinfo drops the
 //    remaining arguments; they are kept.
 //  - Names are compared with ASCII case folding (texinfo's follows the locale).

@@ -45,6 +45,12 @@ mode_t current_umask();
 /// bits minus setuid, setgid and sticky, plus u+r (files) or u+rwx (directories).
 mode_t disk_mode_for(mode_t recorded, bool is_dir);
 
+/// The mode chown(2) leaves (Linux's rule, root included, so a root install
+/// gets it too): a non-directory loses setuid, and setgid when it is
+/// group-executable; a directory keeps both. GNU chown calls chown(2) even
+/// when owner and group stay the same.
+mode_t mode_after_chown(mode_t mode, bool is_dir);
+
 /// Chooses disk_mode_for()'s --root rule for this process (Session does, from Config::root).
 void set_disk_modes_for_root(bool on);
 

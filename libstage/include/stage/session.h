@@ -90,6 +90,12 @@ class Session {
   /// The recorded info manuals, this run's queued changes included.
   std::vector<InfoRecord> info_records();
 
+  /// What a root run's kernel gives an entry made at `logical` in a setgid
+  /// directory: the directory's recorded group (BSD group semantics), and a
+  /// directory made there inherits the setgid bit. nullopt when the
+  /// recorded parent is not a setgid directory (or has no record).
+  std::optional<Principal> setgid_parent_group(const std::string& logical);
+
   /// The owner and group recorded when a command names none (STAGE_OWNER/GROUP).
   Principal default_owner();
   Principal default_group();
