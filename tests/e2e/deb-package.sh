@@ -38,7 +38,7 @@ check "no control file: exit 1" test $? -eq 1
 check "no control file: says so" grep -q "no 'control' file in it" "$T/bad.err"
 check "no control file: nothing written" test ! -e "$T/out/bad.deb"
 pack -o "$T/out/bad.deb" 2>"$T/bad2.err"
-check "no --deb-control: exit 1" test $? -eq 1
+check "no --deb-control: a usage error, exit 2" test $? -eq 2
 check "no --deb-control: says what to give" grep -q "give its control files with --deb-control DIR" "$T/bad2.err"
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -32,7 +32,7 @@ row() { awk -v p="$1" '$NF == p {print $1, $3, $4}' "$T/contents"; }
 expect_eq "bsdtar: setgid games" "-rwxr-sr-x root games" "$(row usr/pkg/bin/hello-scores)"
 expect_eq "bsdtar: service account" "-rw-r----- pkgsvc pkgsvc" "$(row usr/pkg/etc/hello/hello.conf)"
 pack -o "$T/out/bad.pkg.tar.zst" 2>"$T/bad.err"
-check "no --pkginfo: exit 1" test $? -eq 1
+check "no --pkginfo: a usage error, exit 2" test $? -eq 2
 check "no --pkginfo: says what to give" grep -q "give its .PKGINFO with --pkginfo FILE" "$T/bad.err"
 
 if [ "$(id -u)" -ne 0 ]; then
