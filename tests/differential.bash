@@ -59,12 +59,6 @@ differ() {
   fi
 }
 
-# pick WORD...: one of the words, at random (seeded by the test with RANDOM=N).
-pick() {
-  local words=("$@")
-  printf '%s' "${words[RANDOM % ${#words[@]}]}"
-}
-
 # ---- Campaigns: many generated cases per tool, in batches ------------------
 # campaign_fixture DIR: the tree every campaign case starts from (a copy of
 # it). Only relative, inward symlinks: a root reference must never reach
@@ -81,8 +75,17 @@ campaign_fixture() {
 # set-id file.
 CAMPAIGN_SETUP='install -d -g games -m 2775 s && install -m 6755 -g games f f6'
 
+# pick_add ARRAY WORD...: appends one of the words to ARRAY, at random (no
+# subshell, so reproducible like pick_into).
+pick_add() {
+  local -n _arr=$1
+  shift
+  local words=("$@")
+  _arr+=("${words[RANDOM % ${#words[@]}]}")
+}
 # pick_into VAR WORD...: VAR gets one of the words, at random. No subshell:
-# bash reseeds RANDOM in each one, so $(pick ...) is not reproducible.
+# bash reseeds RANDOM in each one, so a pick by command substitution would
+# differ from run to run.
 pick_into() {
   local -n _pick=$1
   shift

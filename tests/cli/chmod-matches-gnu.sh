@@ -58,16 +58,16 @@ options=('' '' '' -R -v -c -f -Rv -Rc -Rf --silent --changes --recursive --verbo
 operands=(f g d d/a lf ld dang loop missing d/sub hf e fifo d/up d/sub/parent '' d/ @/f @/d ./f)
 for i in $(seq 1 200); do
   args=()
-  opt=$(pick "${options[@]}"); [ -n "$opt" ] && args+=("$opt")
-  args+=("$(pick "${modes[@]}")")
+  pick_into opt "${options[@]}"; [ -n "$opt" ] && args+=("$opt")
+  pick_add args "${modes[@]}"
   n=$((RANDOM % 3 + 1))
-  for _ in $(seq 1 $n); do args+=("$(pick "${operands[@]}")"); done
+  for _ in $(seq 1 $n); do pick_add args "${operands[@]}"; done
   differ "$F" chmod "${args[@]}"
 done
 
 umask 077
 for i in $(seq 1 40); do
-  differ "$F" chmod "$(pick -w -r -x +w +rwx =w =rx -rw,+x u+x,+r)" "$(pick f g d d/a)"
+  pick_into m -w -r -x +w +rwx =w =rx -rw,+x u+x,+r; pick_into o f g d d/a; differ "$F" chmod "$m" "$o"
 done
 umask 022
 

@@ -61,17 +61,17 @@ options=('' '' -R -h -v -c -f -Rv -Rh -RH -RL -RLv -Rc -hv --dereference '--from
 operands=(f g d d/a lf ld dang loop missing d/sub e d/sub/parent d/lg @/d '' ld/ .)
 for i in $(seq 1 150); do
   args=()
-  opt=$(pick "${options[@]}"); [ -n "$opt" ] && args+=("$opt")
+  pick_into opt "${options[@]}"; [ -n "$opt" ] && args+=("$opt")
   n=$((RANDOM % 3 + 1))
   if [ $((RANDOM % 3)) -eq 0 ]; then
     tool=chgrp
     case $opt in --from*) args=() ;; esac
-    args+=("$(pick "${groups[@]}")")
+    pick_add args "${groups[@]}"
   else
     tool=chown
-    args+=("$(pick "${specs[@]}")")
+    pick_add args "${specs[@]}"
   fi
-  for _ in $(seq 1 $n); do args+=("$(pick "${operands[@]}")"); done
+  for _ in $(seq 1 $n); do pick_add args "${operands[@]}"; done
   # GNU's -v message for a symlink it cannot dereference (the loop as an
   # operand; under -L also the dangling link met while walking '.') prints an
   # owner from a stale buffer: uninitialised memory, different from run to

@@ -78,12 +78,12 @@ sources=(f g d missing lf ld dang loop hg @/f @/d d/a ./f e/f '' d/ f/ g~)
 dests=(new g d e ld lf dang d/new d/sub missing/x . d/f @/new @/d hg new/ e/f)
 for i in $(seq 1 180); do
   args=()
-  opt=$(pick "${options[@]}"); [ -n "$opt" ] && args+=("$opt")
+  pick_into opt "${options[@]}"; [ -n "$opt" ] && args+=("$opt")
   case $((RANDOM % 6)) in
-    0) args+=("$(pick "${sources[@]}")") ;;
-    1) args+=(-t "$(pick d e f missing ld .)" "$(pick "${sources[@]}")" "$(pick "${sources[@]}")") ;;
-    2) args+=("$(pick "${sources[@]}")" "$(pick "${sources[@]}")" "$(pick d e ld g missing)") ;;
-    *) args+=("$(pick "${sources[@]}")" "$(pick "${dests[@]}")") ;;
+    0) pick_add args "${sources[@]}" ;;
+    1) args+=(-t); pick_add args d e f missing ld .; pick_add args "${sources[@]}"; pick_add args "${sources[@]}" ;;
+    2) pick_add args "${sources[@]}"; pick_add args "${sources[@]}"; pick_add args d e ld g missing ;;
+    *) pick_add args "${sources[@]}"; pick_add args "${dests[@]}" ;;
   esac
   differ "$F" ln "${args[@]}"
 done
