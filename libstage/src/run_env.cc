@@ -188,10 +188,13 @@ SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env) {
   for (const auto& h : homes)
     for (const char* secret : {"/.ssh", "/.gnupg"}) ns.secrets.push_back(h + secret);
   ns.readable = options.allow_read;
-  // The drop-ins must stay reachable even when installed in a hidden home.
+  // The drop-ins must stay reachable even when installed in a hidden home
+  // or under the private /tmp (a checkout built in /tmp, as CI may do).
   std::string tools = lexical_fold(options.dropin_dir + "/../..");
-  for (const auto& h : ns.hidden)
-    if (path_within(tools, h)) ns.readable.push_back(tools);
+  bool covered = false;
+  for (const auto* dirs : {&ns.hidden, &ns.private_dirs})
+    for (const auto& d : *dirs) covered = covered || path_within(tools, d);
+  if (covered) ns.readable.push_back(tools);
   return policy;
 }
 
