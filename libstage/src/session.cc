@@ -307,13 +307,23 @@ void Session::record_change(Entry entry, unsigned fields, bool may_have_other_na
   queue(std::move(entry), fields);
 }
 
-int Session::set_mode(const std::string& logical, uint32_t mode) {
-  if (!root_) return EINVAL;
-  Place p = root_->locate(logical, false);
+namespace {
+/// The record the staged object at `logical` has now (current_entry()), or
+/// the errno that stops a change of it.
+int staged_record(Session& session, const StageRoot* root, const std::string& logical, Entry& rec) {
+  if (!root) return EINVAL;
+  Place p = root->locate(logical, false);
   struct stat st;
   if (int err = p.error ? p.error : (::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) ? errno : 0))
     return err;
-  Entry rec = current_entry(p, st);
+  rec = session.current_entry(p, st);
+  return 0;
+}
+}  // namespace
+
+int Session::set_mode(const std::string& logical, uint32_t mode) {
+  Entry rec;
+  if (int err = staged_record(*this, root_.get(), logical, rec)) return err;
   rec.mode = mode & 07777;
   rec.tool = diag::tool();
   record_change(std::move(rec), Store::kMode);
@@ -322,12 +332,8 @@ int Session::set_mode(const std::string& logical, uint32_t mode) {
 
 int Session::set_owner(const std::string& logical, const std::optional<Principal>& owner,
                        const std::optional<Principal>& group) {
-  if (!root_) return EINVAL;
-  Place p = root_->locate(logical, false);
-  struct stat st;
-  if (int err = p.error ? p.error : (::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) ? errno : 0))
-    return err;
-  Entry rec = current_entry(p, st);
+  Entry rec;
+  if (int err = staged_record(*this, root_.get(), logical, rec)) return err;
   unsigned fields = 0;
   if (owner) rec.owner = *owner, fields |= Store::kOwner;
   if (group) rec.group = *group, fields |= Store::kGroup;

@@ -535,18 +535,8 @@ class SqliteStore final : public Store {
     bind_principal(st, 4, e.owner);
     bind_principal(st, 6, e.group);
     if (c.fields & kDisk) {
-      if (e.size) st.bind(8, static_cast<int64_t>(*e.size));
-      else st.bind_null(8);
-      st.bind_opt_text(9, e.sha256);
-      if (e.disk) {
-        st.bind(13, static_cast<int64_t>(e.disk->dev));
-        st.bind(14, static_cast<int64_t>(e.disk->ino));
-        st.bind(15, e.disk->mtime_ns);
-        st.bind(16, e.disk->ctime_ns);
-        st.bind(17, static_cast<int64_t>(e.disk->size));
-      } else {
-        for (int i = 13; i <= 17; ++i) st.bind_null(i);
-      }
+      bind_content(st, e);
+      bind_disk(st, e);
     }
     if (c.fields & kFlags) st.bind_opt_text(11, e.flags);
     st.bind(12, e.tool);
@@ -571,6 +561,26 @@ class SqliteStore final : public Store {
     }
   }
 
+  /// Parameters 8-9: size and digest.
+  static void bind_content(Statement& st, const Entry& e) {
+    if (e.size) st.bind(8, static_cast<int64_t>(*e.size));
+    else st.bind_null(8);
+    st.bind_opt_text(9, e.sha256);
+  }
+
+  /// Parameters 13-17: the on-disk identity.
+  static void bind_disk(Statement& st, const Entry& e) {
+    if (e.disk) {
+      st.bind(13, static_cast<int64_t>(e.disk->dev));
+      st.bind(14, static_cast<int64_t>(e.disk->ino));
+      st.bind(15, e.disk->mtime_ns);
+      st.bind(16, e.disk->ctime_ns);
+      st.bind(17, static_cast<int64_t>(e.disk->size));
+    } else {
+      for (int i = 13; i <= 17; ++i) st.bind_null(i);
+    }
+  }
+
   static void bind_principal(Statement& st, int i, const Principal& p) {
     st.bind_opt_text(i, p.name);
     if (p.id) st.bind(i + 1, static_cast<int64_t>(*p.id));
@@ -583,21 +593,11 @@ class SqliteStore final : public Store {
     st.bind(3, static_cast<int64_t>(e.mode));
     bind_principal(st, 4, e.owner);
     bind_principal(st, 6, e.group);
-    if (e.size) st.bind(8, static_cast<int64_t>(*e.size));
-    else st.bind_null(8);
-    st.bind_opt_text(9, e.sha256);
+    bind_content(st, e);
     st.bind_opt_text(10, e.target);
     st.bind_opt_text(11, e.flags);
     st.bind(12, e.tool);
-    if (e.disk) {
-      st.bind(13, static_cast<int64_t>(e.disk->dev));
-      st.bind(14, static_cast<int64_t>(e.disk->ino));
-      st.bind(15, e.disk->mtime_ns);
-      st.bind(16, e.disk->ctime_ns);
-      st.bind(17, static_cast<int64_t>(e.disk->size));
-    } else {
-      for (int i = 13; i <= 17; ++i) st.bind_null(i);
-    }
+    bind_disk(st, e);
     st.bind(18, static_cast<int64_t>(e.rdev));
   }
 
