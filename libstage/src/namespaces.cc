@@ -100,40 +100,15 @@ int load_notify_filter(bool in_user_namespace) {
 }
 
 void send_fd(int sock, int fd) {
-  char byte = 'F';
-  struct iovec iov = {&byte, 1};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-  if (::sendmsg(sock, &msg, 0) != 1) throw NamespaceError("seccomp filter: cannot hand the listener over: " + why(errno));
+  if (!send_message(sock, 'F', "", fd))
+    throw NamespaceError("seccomp filter: cannot hand the listener over: " + why(errno));
 }
 
 int receive_fd(int sock) {
-  char byte;
-  struct iovec iov = {&byte, 1};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  do n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n != 1) return -1;
-  struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  if (!cm || cm->cmsg_type != SCM_RIGHTS) return -1;
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-  return fd;
+  char kind;
+  std::string text;
+  int fd = -1;
+  return receive_message(sock, kind, text, fd) && kind == 'F' ? fd : -1;
 }
 
 bool exists(const std::string& path) {
@@ -583,6 +558,49 @@ void enter_namespaces(const SandboxView& policy, SetupSteps& steps, const std::v
     reap_until(command);
   }
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+bool send_message(int sock, char kind, const std::string& text, int fd) {
+  std::string body = kind + text;
+  struct iovec iov = {body.data(), body.size()};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (fd >= 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  }
+  ssize_t n;
+  while ((n = ::sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  }
+  return n == static_cast<ssize_t>(body.size());
+}
+
+bool receive_message(int sock, char& kind, std::string& text, int& fd) {
+  char buffer[8192];
+  struct iovec iov = {buffer, sizeof buffer};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  while ((n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (n <= 0) return false;
+  kind = buffer[0];
+  text.assign(buffer + 1, static_cast<size_t>(n - 1));
+  fd = -1;
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return true;
 }
 
 }  // namespace stage

@@ -276,47 +276,7 @@ int apply_seccomp(SetupSteps& steps) {
 
 // ---- The channel between the sandboxed child and stage-run ----------------
 
-void send_message(int channel, char kind, const std::string& text, int fd = -1) {
-  std::string body = kind + text;
-  struct iovec iov = {body.data(), body.size()};
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (fd >= 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  while (::sendmsg(channel, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-  }
-}
-
-// Reads one message; false at the end (every copy of the child's end closed).
-bool receive_message(int channel, char& kind, std::string& text, int& fd) {
-  char buffer[8192];
-  struct iovec iov = {buffer, sizeof buffer};
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  while ((n = ::recvmsg(channel, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
-  }
-  if (n <= 0) return false;
-  kind = buffer[0];
-  text.assign(buffer + 1, static_cast<size_t>(n - 1));
-  fd = -1;
-  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return true;
-}
+// Messages go through namespaces.h send_message()/receive_message().
 
 // The child: confine, report, exec. Never returns.
 [[noreturn]] void child(const SandboxPolicy& policy, int channel, const std::string& exe,

@@ -149,4 +149,12 @@ struct SandboxView {
 /// process that has nothing else to do: its caller's threads do not follow.
 void enter_namespaces(const SandboxView& policy, SetupSteps& steps, const std::vector<int>& close_fds = {});
 
+/// Sends one message over a unix socket to the other side of a set-up: a
+/// kind byte, `text`, and `fd` (passed with SCM_RIGHTS) unless it is -1.
+/// False when it could not be sent.
+bool send_message(int sock, char kind, const std::string& text, int fd = -1);
+/// Receives one message (at most 8 KiB) sent by send_message(); `fd` is -1
+/// when none came (received close-on-exec). False at the end of the stream.
+bool receive_message(int sock, char& kind, std::string& text, int& fd);
+
 }  // namespace stage
