@@ -77,3 +77,16 @@ build_example() {
   (cd "$EX" && as_nobody "$STAGE_BIN/stage-run" --destdir "$DEST" -- make install) >"$T/example.out" 2>&1 ||
     { cat "$T/example.out" >&2; fail "the example stages"; }
 }
+
+# expect_example_installed ROOT GAMES_UID GAMES_GID SERVICE_ID: the example's
+# owners and modes as a package tool installed them under ROOT (games as the
+# target knows it; pkgsvc as SERVICE_ID for both user and group).
+expect_example_installed() {
+  local r=$1 gu=$2 gg=$3 svc=$4
+  st() { stat -c '%A %u:%g' "$r$1"; }
+  expect_eq "installed: setuid root" "-rwsr-xr-x 0:0" "$(st /usr/pkg/bin/hello)"
+  expect_eq "installed: setgid games" "-rwxr-sr-x 0:$gg" "$(st /usr/pkg/bin/hello-scores)"
+  expect_eq "installed: sticky spool" "drwxrwxrwt 0:0" "$(st /var/spool/hello)"
+  expect_eq "installed: games scores" "-rw-rw-r-- $gu:$gg" "$(st /var/games/hello/scores)"
+  expect_eq "installed: service account" "-rw-r----- $svc:$svc" "$(st /usr/pkg/etc/hello/hello.conf)"
+}
