@@ -62,18 +62,23 @@ differ() {
 # ---- Campaigns: many generated cases per tool, in batches ------------------
 # campaign_fixture DIR: the tree every campaign case starts from (a copy of
 # it). Only relative, inward symlinks: a root reference must never reach
-# outside its case directory.
+# outside its case directory. f6 is made set-id by the set-up below.
 campaign_fixture() {
   local f=$1
   mkdir -p "$f/d/sub" "$f/e"
-  echo x >"$f/f"; echo yy >"$f/g"; echo z >"$f/d/a"; : >"$f/d/sub/b"; echo w >"$f/e/x"
+  echo x >"$f/f"; echo yy >"$f/g"; echo z >"$f/d/a"; : >"$f/d/sub/b"; echo w >"$f/e/x"; echo x >"$f/f6"
   ln -s f "$f/lf"; ln -s d "$f/ld"; ln -s nowhere "$f/dang"; ln -s loop "$f/loop"
   ln -s ../f "$f/d/up"; ln -s .. "$f/d/sub/parent"; ln "$f/g" "$f/hg"
 }
-# The per-case set-up run after the copy, with the tools under test (so that
-# in a stage it is recorded): a setgid directory of group games and a
-# set-id file.
-CAMPAIGN_SETUP='install -d -g games -m 2775 s && install -m 6755 -g games f f6'
+# campaign_setup N: the set-up of case directories 1..N (in the current
+# directory), run once for all of them with the tools under test (so that in
+# a stage it is recorded): a setgid directory s of group games, and f6 made
+# set-id of group games.
+campaign_setup() {
+  local i s=() f6=()
+  for ((i = 1; i <= $1; i++)); do s+=("$i/s"); f6+=("$i/f6"); done
+  install -d -g games -m 2775 "${s[@]}" && chgrp games "${f6[@]}" && chmod 6755 "${f6[@]}"
+}
 
 # pick_add ARRAY WORD...: appends one of the words to ARRAY, at random (no
 # subshell, so reproducible like pick_into).
@@ -141,25 +146,41 @@ campaign_cases() {
   done
 }
 
+# campaign_run_cases CASES-FILE: in the current directory, which holds the
+# case directories 1..N, runs each line of CASES-FILE in its directory and
+# prints "== N: CMD", the exit status, stdout and stderr. A case costs one
+# fork and exec, its tool's: no subshell, no command substitution.
+campaign_run_cases() {
+  local n=0 cmd status out err nl=$'\n'
+  while IFS= read -r cmd; do
+    n=$((n + 1))
+    cd "$n" || return 1
+    eval "$cmd" >../.out 2>../.err </dev/null
+    status=$?
+    cd ..
+    out= err=
+    IFS= read -r -d '' out <.out; IFS= read -r -d '' err <.err
+    while [[ $out == *"$nl" ]]; do out=${out%"$nl"}; done
+    while [[ $err == *"$nl" ]]; do err=${err%"$nl"}; done
+    printf '== %s: %s\nexit status %s\n-- stdout\n%s\n-- stderr\n%s\n' "$n" "$cmd" "$status" "$out" "$err"
+  done <"$1"
+  rm -f .out .err
+}
+
 # campaign_batch DIR BINDIR FIXTURE CASES-FILE [VAR=VALUE...]: in DIR, one
-# directory per case (a copy of FIXTURE plus $CAMPAIGN_SETUP), each case run
-# with BINDIR first on PATH; DIR.log gets "== N: CMD", status, stdout, stderr.
+# directory per case (copies of FIXTURE made by one process, then
+# campaign_setup once for all), each case run with BINDIR first on PATH and
+# the environment changed by VAR=VALUE (env's -u NAME too); DIR.log gets
+# campaign_run_cases' report.
 campaign_batch() {
-  local dir=$1 bin=$2 fixture=$3 cases=$4
+  local dir=$1 bin=$2 fixture=$3 cases=$4 n
   shift 4
-  env "$@" LC_ALL=C PATH="$bin:$PATH" FIXTURE="$fixture" SETUP="$CAMPAIGN_SETUP" bash -c '
+  n=$(wc -l <"$cases")
+  python3 "$STAGE_SOURCE/tests/tools/clone_tree.py" "$fixture" "$dir" "$n" || return 1
+  env "$@" LC_ALL=C PATH="$bin:$PATH" bash -c "$(declare -f campaign_setup campaign_run_cases)"'
     cd "$1" || exit 1
-    n=0
-    while IFS= read -r cmd; do
-      n=$((n + 1))
-      mkdir "$n" && cp -a "$FIXTURE/." "$n/" && cd "$n" || exit 1
-      (eval "$SETUP") >/dev/null 2>&1 || echo "setup failed"
-      (eval "$cmd") >../.out 2>../.err </dev/null
-      status=$?
-      cd ..
-      printf "== %s: %s\nexit status %s\n-- stdout\n%s\n-- stderr\n%s\n" "$n" "$cmd" "$status" "$(<.out)" "$(<.err)"
-    done <"$2"
-    rm -f .out .err' _ "$dir" "$cases" >"$dir.log" 2>&1
+    campaign_setup "$3" >/dev/null 2>&1 || echo "setup failed"
+    campaign_run_cases "$2"' _ "$dir" "$cases" "$n" >"$dir.log" 2>&1
 }
 
 # campaign TOOL N SEED: N generated cases for TOOL, run (1) inactive, ours
@@ -186,16 +207,18 @@ campaign() {
   fi
   # (2) Staged by nobody against a root reference.
   [ "$MY_UID" -eq 0 ] || { echo "skip: the staged campaign needs root for its reference"; return 0; }
-  mkdir -m 755 "$c/root" "$c/stage"
+  # The root reference is the inactive run's GNU side: GNU's tools run by
+  # root over the same cases and fixture.
+  mkdir -m 755 "$c/stage"
   chown nobody:nogroup "$c/stage" "$c"
-  campaign_batch "$c/root" "$GNUBIN" "$T/campaign-fixture" "$c/cases" -u STAGE_DESTDIR
-  as_nobody env STAGE_DESTDIR="$c/stage" STAGE_STRICT=1 bash -c "$(declare -f campaign_batch); CAMPAIGN_SETUP='$CAMPAIGN_SETUP'
-    campaign_batch '$c/stage' '$STAGE_DROPINS' '$T/campaign-fixture' '$c/cases'"
-  $treecmp snapshot "$c/root" / >"$c/root.list"
+  as_nobody env STAGE_DESTDIR="$c/stage" STAGE_STRICT=1 STAGE_SOURCE="$STAGE_SOURCE" bash -c \
+    "$(declare -f campaign_batch campaign_setup campaign_run_cases); campaign_batch \"\$@\"" \
+    _ "$c/stage" "$STAGE_DROPINS" "$T/campaign-fixture" "$c/cases"
+  $treecmp snapshot "$c/gnu" / >"$c/root.list"
   "$STAGE_BIN/stage-ls" --destdir "$c/stage" --format mtree >"$c/stage.mtree" 2>"$c/stage-ls.err"
   $treecmp mtree "$c/stage.mtree" "$c/stage" / >"$c/stage.list"
   [ -n "$keep" ] && cp "$c/inactive.report" "$keep/$tool-inactive.report"
-  $cmp staged "$c/root" "$c/stage" "$c/root.list" "$c/stage.list" >"$c/staged.report"
+  $cmp staged "$c/gnu" "$c/stage" "$c/root.list" "$c/stage.list" >"$c/staged.report"
   local staged_rc=$?
   [ -n "$keep" ] && cp "$c/staged.report" "$keep/$tool-staged.report"
   if [ "$staged_rc" -eq 0 ]; then
