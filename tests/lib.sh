@@ -301,3 +301,43 @@ skip_unless_root_capture() {
   if [ $? -eq 2 ]; then echo "skip: --root with union capture refused here: $out"; exit 77; fi
   rm -rf "$T/probe" "$T/probe.stagedb"
 }
+
+# ---- Real Debian source packages ------------------------------------------
+# deb_upstream_tree PKG: unpacks the upstream tarball of Debian source
+# package PKG (cached in /var/cache/stage/deb-src, fetched there by
+# scripts/deb-src when missing) into $T/src, changes into its top directory
+# and gives $T to nobody. Exits 77 (skipped) when the source cannot be fetched.
+deb_upstream_tree() {
+  local pkg=$1 cache=/var/cache/stage/deb-src orig
+  orig=$(ls "$cache/${pkg}"_*.orig.tar.* 2>/dev/null | grep -v '\.asc$' | head -1)
+  if [ -z "$orig" ]; then
+    "$STAGE_SOURCE/scripts/deb-src" --into "$cache" "$pkg" >"$T/deb-src.log" 2>&1 ||
+      skip_test "the source of $pkg cannot be fetched into $cache: $(tail -1 "$T/deb-src.log")"
+    orig=$(ls "$cache/${pkg}"_*.orig.tar.* 2>/dev/null | grep -v '\.asc$' | head -1)
+    [ -n "$orig" ] || skip_test "apt-get source $pkg gave no upstream tarball in $cache"
+  fi
+  mkdir "$T/src" && tar -xf "$orig" -C "$T/src" || { fail "unpack $orig"; done_testing; }
+  cd "$T"/src/*/ || { fail "no top directory in $orig"; done_testing; }
+  [ "$MY_UID" -eq 0 ] && chown -R nobody:nogroup "$T"
+  return 0
+}
+
+# union_capture_autoconf PKG [CONFIGURE-ARG...]: an autotools package from
+# Debian (deb_upstream_tree) configured by nobody with --prefix=/usr/pkg
+# (before stage is on PATH: its Makefile runs /usr/bin/install), built once
+# (nice, -j2), then `make install` without DESTDIR compared by
+# capture_vs_root: staged by nobody under --root --map /usr/pkg against root
+# in a private mount namespace. Leaves $T/staged.list.
+union_capture_autoconf() {
+  local pkg=$1
+  shift
+  skip_unless_root_capture
+  deb_upstream_tree "$pkg"
+  as_nobody env HOME="$T" ./configure --prefix=/usr/pkg "$@" >"$T/configure.log" 2>&1
+  expect_eq "$pkg: configure --prefix=/usr/pkg" 0 $?
+  as_nobody nice make -j2 >"$T/build.log" 2>&1
+  local rc=$?
+  expect_eq "$pkg: build" 0 $rc
+  [ $rc -eq 0 ] || tail -20 "$T/build.log" >&2
+  capture_vs_root /usr/pkg make install
+}
