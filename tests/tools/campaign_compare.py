@@ -84,20 +84,30 @@ SAME_ENTRY = re.compile(r"install: cannot open '([^']*)' for reading: No such fi
 
 
 def known_difference(a, b):
-    """The name of the deliberate difference case a (GNU/root) vs b (ours) shows, or None."""
-    for m in SAME_ENTRY.finditer(a["out"]):
+    """The name of the deliberate difference case a (GNU/root) vs b (ours) shows, or None.
+
+    Every "cannot open SRC" of GNU's must pair with one "'SRC' and 'DEST' are
+    the same file" of ours (a case may name the entry more than once), and
+    the outputs must be equal once those lines, and GNU's "removed 'DEST'"
+    and "'SRC' -> 'DEST'" lines (with -b, "(backup: ...)"), are left out."""
+    theirs, ours, paired = a["out"], b["out"], 0
+    while True:
+        m = SAME_ENTRY.search(theirs)
+        if not m:
+            break
         src = m.group(1)
-        hit = re.search(re.escape("install: '%s' and '" % src) + r"([^']*)' are the same file\n", b["out"])
+        hit = re.search(re.escape("install: '%s' and '" % src) + r"([^']*)' are the same file\n", ours)
         if not hit:
-            continue
+            return None
         dest = hit.group(1)
-        # GNU got as far as removing the destination (-v says so) before it failed.
-        theirs = a["out"].replace(m.group(0), "", 1)
-        theirs = theirs.replace("removed '%s'\n" % dest, "", 1).replace("'%s' -> '%s'\n" % (src, dest), "", 1)
-        ours = b["out"].replace(hit.group(0), "", 1)
-        # (an output emptied by the removal is one blank line in the log)
-        if ours.replace("\n\n", "\n") == theirs.replace("\n\n", "\n"):
-            return "install: one symlink entry as source and destination (GNU removes it, then fails)"
+        # GNU got as far as removing (or, with -b, renaming) the destination before it failed.
+        theirs = theirs.replace(m.group(0), "", 1).replace("removed '%s'\n" % dest, "", 1)
+        theirs = re.sub(re.escape("'%s' -> '%s'" % (src, dest)) + r"( \(backup: '[^']*'\))?\n", "", theirs, count=1)
+        ours = ours.replace(hit.group(0), "", 1)
+        paired += 1
+    # (an output emptied by the removals is one blank line in the log)
+    if paired and ours.replace("\n\n", "\n") == theirs.replace("\n\n", "\n"):
+        return "install: one symlink entry as source and destination (GNU removes it, or renames it to its backup, then fails)"
     return None
 
 
