@@ -2,7 +2,8 @@
 # Every test runs in its own scratch directory, removed at exit.
 set -u
 : "${STAGE_BUILD:?run through ctest}"
-T=$(mktemp -d /tmp/stage-test.XXXXXX)
+# STAGE_TEST_TMP: where the scratch directory goes (default /tmp; scripts/campaign uses a tmpfs).
+T=$(mktemp -d "${STAGE_TEST_TMP:-/tmp}/stage-test.XXXXXX")
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
 cd "$T"
