@@ -179,8 +179,8 @@ campaign_batch() {
   python3 "$STAGE_SOURCE/tests/tools/clone_tree.py" "$fixture" "$dir" "$n" || return 1
   env "$@" LC_ALL=C PATH="$bin:$PATH" bash -c "$(declare -f campaign_setup campaign_run_cases)"'
     cd "$1" || exit 1
-    campaign_setup "$3" >/dev/null 2>&1 || echo "setup failed"
-    campaign_run_cases "$2"' _ "$dir" "$cases" "$n" >"$dir.log" 2>&1
+    campaign_setup "$3" >../"${1##*/}.setup" 2>&1 || { echo "campaign: the set-up failed" >&2; exit 1; }
+    campaign_run_cases "$2"' _ "$dir" "$cases" "$n" >"$dir.log" || { cat "$dir.setup" >&2; return 1; }
 }
 
 # campaign TOOL N SEED: N generated cases for TOOL, run (1) inactive, ours
@@ -197,9 +197,14 @@ campaign() {
   ln -sf /usr/bin/install /usr/bin/mkdir /usr/bin/ln /usr/bin/chmod /usr/bin/chown /usr/bin/chgrp "$GNUBIN/"
   # (1) Inactive.
   mkdir -m 777 "$c/gnu" "$c/ours"
-  campaign_batch "$c/gnu" "$GNUBIN" "$T/campaign-fixture" "$c/cases" -u STAGE_DESTDIR
-  campaign_batch "$c/ours" "$STAGE_DROPINS" "$T/campaign-fixture" "$c/cases" -u STAGE_DESTDIR
-  local keep=${CAMPAIGN_REPORTS:-}
+  campaign_batch "$c/gnu" "$GNUBIN" "$T/campaign-fixture" "$c/cases" -u STAGE_DESTDIR ||
+    fail "$tool: the GNU batch did not run"
+  campaign_batch "$c/ours" "$STAGE_DROPINS" "$T/campaign-fixture" "$c/cases" -u STAGE_DESTDIR ||
+    fail "$tool: the ours batch did not run"
+  local keep=${CAMPAIGN_REPORTS:-} side
+  for side in gnu ours; do
+    expect_eq "$tool: every case ran ($side)" "$n" "$(grep -c '^== [0-9]*: ' "$c/$side.log")"
+  done
   if $cmp logs "$c/gnu" "$c/ours" >"$c/inactive.report"; then
     pass "$tool: $n generated cases, inactive, same as GNU"; grep '^known' "$c/inactive.report"
   else
@@ -213,7 +218,8 @@ campaign() {
   chown nobody:nogroup "$c/stage" "$c"
   as_nobody env STAGE_DESTDIR="$c/stage" STAGE_STRICT=1 STAGE_SOURCE="$STAGE_SOURCE" bash -c \
     "$(declare -f campaign_batch campaign_setup campaign_run_cases); campaign_batch \"\$@\"" \
-    _ "$c/stage" "$STAGE_DROPINS" "$T/campaign-fixture" "$c/cases"
+    _ "$c/stage" "$STAGE_DROPINS" "$T/campaign-fixture" "$c/cases" || fail "$tool: the staged batch did not run"
+  expect_eq "$tool: every case ran (staged)" "$n" "$(grep -c '^== [0-9]*: ' "$c/stage.log")"
   $treecmp snapshot "$c/gnu" / >"$c/root.list"
   "$STAGE_BIN/stage-ls" --destdir "$c/stage" --format mtree >"$c/stage.mtree" 2>"$c/stage-ls.err"
   $treecmp mtree "$c/stage.mtree" "$c/stage" / >"$c/stage.list"
