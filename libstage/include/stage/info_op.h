@@ -11,8 +11,9 @@
 //    written through it; its owner is kept where permitted; in a directory we
 //    may not write, it is rewritten in place as texinfo does. Hard links to
 //    it are not kept. An unchanged dir file is not rewritten.
-//  - A failed run changes nothing: texinfo creates a missing dir file before
-//    it reads the Info file, even when that then fails.
+//  - A failed run changes nothing: texinfo creates a missing dir file (and
+//    fills an empty or blank one with its header) before it reads the Info
+//    file, even when that then fails.
 //  - --add-once (and `--section REGEX TITLE`) never truncates the dir file.
 //  - Corrupt or truncated compressed data is an error (texinfo goes on with
 //    whatever its decompressor printed, and can write a truncated dir file).
