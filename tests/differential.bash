@@ -139,8 +139,12 @@ campaign_cases() {
         [ -n "$opt" ] && args+=("$opt")
         if [ "$tool" = chown ]; then pick_into w "${specs[@]}"; args+=("$w"); else pick_into w "${groups[@]}"; args+=("$w"); fi
         for ((k = RANDOM % 3 + 1; k > 0; k--)); do pick_into w "${files[@]}"; args+=("$w"); done
-        # GNU -v prints uninitialised memory for an undereferenceable loop (chown-matches-gnu.sh).
-        if [[ " ${args[*]} " == *" loop "* && $opt == -*v* ]]; then args=("${args[@]:1}"); fi ;;
+        # GNU -v prints uninitialised memory as the old owner of a symlink it
+        # cannot dereference, a loop (chown-matches-gnu.sh) or a dangling one
+        # ("from 32682:root"): -v is dropped there.
+        if [[ " ${args[*]} " == *" loop "* || " ${args[*]} " == *" dang "* ]] && [[ $opt == -*v* ]]; then
+          args=("${args[@]:1}")
+        fi ;;
     esac
     printf '%s ' "$tool"; printf '%q ' "${args[@]}"; echo
   done
