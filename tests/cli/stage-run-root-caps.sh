@@ -80,6 +80,36 @@ caps_of "$T/x-bsd" >"$T/bsd.caps"
 if diff -u "$T/root.caps" "$T/bsd.caps"; then pass "bsdtar --xattrs -xp as root: getcap equals root's"
 else fail "bsdtar's extraction differs from root's getcap"; fi
 
+# Other clients of the same calls inside a --root build: GNU tar extracting
+# an archive that carries capabilities, and Python's os.setxattr on a
+# descriptor (fsetxattr).
+tar --xattrs --xattrs-include='*' -C "$T/root" -cf "$S/withcaps.tar" usr
+chown nobody:nogroup "$S/withcaps.tar"
+cat >"$S/clients.sh" <<'EOF2'
+set -e
+tar --xattrs --xattrs-include='*' -xpf "$(dirname "$0")/withcaps.tar" -C "$DESTDIR"
+cp /usr/bin/true "$DESTDIR/usr/sbin/viafd"
+python3 -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.setxattr(fd, "security.capability", bytes.fromhex("0100000200200000000000000000000000000000"))
+os.setxattr(fd, "user.note", b"kept")  # any other attribute goes to the kernel
+' "$DESTDIR/usr/sbin/viafd"
+EOF2
+chown nobody:nogroup "$S/clients.sh"
+as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage2" -- sh "$S/clients.sh" >"$T/stage2.log" 2>&1
+expect_eq "tar --xattrs -xp and os.setxattr(fd) in a --root build exit 0" 0 $?
+as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage2" --format json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["caps"]: print(r["path"], r["caps"])
+' | sort >"$T/stage2.caps"
+expect_eq "tar -xp recorded what the archive carries; fsetxattr recorded cap_net_raw=ep" \
+  "$( (cat "$T/root.caps"; echo "/usr/sbin/viafd cap_net_raw=ep") | sort)" "$(cat "$T/stage2.caps")"
+expect_eq "a user.* attribute reached the disk" "kept" \
+  "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.note").decode())' "$T/stage2/usr/sbin/viafd")"
+
 # rpm: %caps(...) in the %files list; rpm -qp --filecaps reads it back.
 if ! command -v rpmbuild >/dev/null; then
   skip_part "rpmbuild missing (Debian package rpm; scripts/setup installs it)"
