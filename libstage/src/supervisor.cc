@@ -11,9 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -117,8 +116,6 @@ Principal principal_of(IdDatabase& db, uint32_t id) {
   if (auto name = db.name_of(id)) p.name = *name;
   return p;
 }
-
-constexpr uint32_t kUnchanged = static_cast<uint32_t>(-1);
 
 /// Commits the session's queued records; false when the commit failed (its
 /// message printed). Each trapped call is a run of its own: diag's failure
