@@ -284,6 +284,9 @@ TEST_CASE("supervisor: a capability survives a rename but not a rewrite of the f
   CHECK(caps_at("/usr/pkg/bin/prog"));
   fs::rename(prog, s.config.destdir + "/usr/pkg/bin/moved");  // mv: the inode keeps its attribute
   CHECK(caps_at("/usr/pkg/bin/moved"));
+  fs::create_hard_link(s.config.destdir + "/usr/pkg/bin/moved", s.config.destdir + "/usr/pkg/bin/alias");
+  CHECK(caps_at("/usr/pkg/bin/alias"));  // a name made later: the same inode, the same attribute
   std::ofstream(s.config.destdir + "/usr/pkg/bin/moved", std::ios::app) << "patched";  // a write drops it
   CHECK_FALSE(caps_at("/usr/pkg/bin/moved"));
+  CHECK_FALSE(caps_at("/usr/pkg/bin/alias"));
 }
