@@ -20,6 +20,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "stage/config.h"
 
@@ -106,20 +107,6 @@ void drop_capabilities(SetupSteps& steps) {
   struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
   struct __user_cap_data_struct data[2] = {};
   if (::syscall(SYS_capset, &header, data) != 0) steps.failed("drop capabilities", errno);
-}
-
-void switch_user(const SandboxPolicy& policy) {
-  // Fail closed whatever the mode: a build that stays root is no sandbox.
-  SetupSteps strict(false);
-  drop_bounding_set(strict);
-  if (::setgroups(0, nullptr) != 0 || ::setresgid(policy.gid, policy.gid, policy.gid) != 0 ||
-      ::setresuid(policy.uid, policy.uid, policy.uid) != 0)
-    throw SetupError(why("switch to user " + policy.user));
-  uid_t r, e, s;
-  if (::getresuid(&r, &e, &s) != 0 || r != policy.uid || e != policy.uid || s != policy.uid)
-    throw SetupError("switch to user " + policy.user + ": still privileged");
-  // The switch made us undumpable, which leaves /proc/self (uid_map) to root.
-  ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
 // ---- Landlock -------------------------------------------------------------
@@ -274,43 +261,6 @@ int apply_seccomp(SetupSteps& steps) {
   return fd;
 }
 
-// ---- The channel between the sandboxed child and stage-run ----------------
-
-// Messages go through namespaces.h send_message()/receive_message().
-
-// The child: confine, report, exec. Never returns.
-[[noreturn]] void child(const SandboxPolicy& policy, int channel, const std::string& exe,
-                        const std::vector<std::string>& argv, const std::vector<std::string>& envp) {
-  try {
-    SetupSteps steps(policy.best_effort);
-    if (policy.switch_user) switch_user(policy);
-    enter_namespaces(policy.namespaces, steps, {channel});
-    drop_bounding_set(steps);
-    apply_limits(policy.limits, steps);
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) steps.failed("no_new_privs", errno);
-    apply_landlock(policy, steps);
-    int listener = apply_seccomp(steps);
-    drop_capabilities(steps);
-    for (const auto& s : steps.skipped()) send_message(channel, 'W', s);
-    if (listener >= 0) {
-      send_message(channel, 'F', "", listener);
-      ::close(listener);
-    }
-  } catch (const SetupError& e) {
-    send_message(channel, 'E', e.what());
-    ::_exit(125);
-  }
-  std::vector<char*> args, env;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  for (const auto& e : envp) env.push_back(const_cast<char*>(e.c_str()));
-  env.push_back(nullptr);
-  ::execve(exe.c_str(), args.data(), env.data());
-  int err = errno;
-  send_message(channel, 'X', "cannot run '" + exe + "': " + std::strerror(err));
-  ::_exit(err == ENOENT ? 127 : 126);
-}
-
 // ---- The watcher -------------------------------------------------------------
 
 // A NUL-terminated string of the watched process, read page by page (a
@@ -370,8 +320,9 @@ void note(SandboxRun& run, Denial kind, const std::string& example) {
   if (run.denials[kind]++ == 0) run.example[kind] = example;
 }
 
-// Answers every notification until no process uses the filter any more.
-void watch(int listener, SandboxRun& run) {
+}  // namespace
+
+void watch_denials(int listener, SandboxRun& run) {
   std::map<int, const Watched*> by_number;
   for (const auto& w : kWatched) {
     int nr = seccomp_syscall_resolve_name(w.name);
@@ -437,24 +388,14 @@ void watch(int listener, SandboxRun& run) {
   seccomp_notify_free(req, resp);
 }
 
-}  // namespace
-
-void enter_sandbox(const SandboxPolicy& policy) {
-  SetupSteps steps(policy.best_effort);
+int confine(const SandboxPolicy& policy, SetupSteps& steps) {
   drop_bounding_set(steps);
   apply_limits(policy.limits, steps);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) steps.failed("no_new_privs", errno);
   apply_landlock(policy, steps);
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  int rc = ctx ? 0 : -ENOMEM;
-  for (int family : kDeniedFamilies)
-    if (rc == 0)
-      rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
-                            SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
-  if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_setup), 0);
-  if (rc == 0) rc = seccomp_load(ctx);
-  if (ctx) seccomp_release(ctx);
-  if (rc != 0) steps.failed("seccomp", std::strerror(-rc));
+  int listener = apply_seccomp(steps);
+  drop_capabilities(steps);
+  return listener;
 }
 
 int landlock_abi() {
@@ -483,47 +424,44 @@ void hand_over(const SandboxPolicy& policy) {
       throw SetupError(why("hand '" + file + "' over to " + policy.user));
 }
 
-SandboxRun run_sandboxed(const SandboxPolicy& policy, const std::string& exe, const std::vector<std::string>& argv,
-                         const std::vector<std::string>& envp) {
+SandboxRun run_in_namespaces(const NamespacePolicy& ns, const std::string& exe, const std::vector<std::string>& argv,
+                             const std::vector<std::string>& envp, const std::function<void(int, pid_t)>& supervise) {
   SandboxRun run;
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-    run.setup_error = why("socketpair");
+  // Everything the child needs is built before it starts.
+  std::vector<char*> args, env;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (const auto& e : envp) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
+  std::string failed = "stage-run: cannot run '" + (argv.empty() ? exe : argv[0]) + "': ";
+  Spawned child;
+  try {
+    child = spawn_in_namespaces(ns, [&] {
+      ::execve(exe.c_str(), args.data(), env.data());
+      int err = errno;
+      std::string line = failed + std::strerror(err) + "\n";
+      ssize_t ignored = ::write(2, line.data(), line.size());
+      (void)ignored;
+      ::_exit(err == ENOENT ? 127 : 126);
+    });
+  } catch (const NamespaceError& e) {
+    run.setup_error = e.what();
+    run.status = 2;
     return run;
   }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    run.setup_error = why("fork");
-    ::close(sv[0]);
-    ::close(sv[1]);
-    return run;
-  }
-  if (pid == 0) {
-    ::close(sv[0]);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    child(policy, sv[1], exe, argv, envp);
-  }
-  ::close(sv[1]);
-  // Until the command is exec'd (its end of the channel then closes).
-  int listener = -1;
-  char kind;
-  std::string text;
-  int fd;
-  while (receive_message(sv[0], kind, text, fd)) {
-    if (kind == 'W') run.unenforced.push_back(text);
-    else if (kind == 'E') run.setup_error = text;
-    else if (kind == 'X') run.exec_error = text;
-    else if (kind == 'F' && fd >= 0) listener = fd;
-    else if (fd >= 0) ::close(fd);
-  }
-  ::close(sv[0]);
-  if (listener >= 0) {
-    watch(listener, run);
-    ::close(listener);
+  run.unenforced = child.skipped;
+  // The denials are watched beside the supervisor, which needs this thread.
+  std::thread watcher;
+  if (child.watch_fd) watcher = std::thread([&run, fd = child.watch_fd.get()] { watch_denials(fd, run); });
+  if (child.notify_fd) {
+    supervise(child.notify_fd.get(), child.pid);
+    child.notify_fd = UniqueFd();
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
+  while (::waitpid(child.pid, &status, 0) < 0)
     if (errno != EINTR) break;
+  // Every process under the filter is gone with the PID namespace: the watcher sees the end.
+  if (watcher.joinable()) watcher.join();
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
   return run;
 }

@@ -125,7 +125,13 @@ class Store {
   virtual void append_run(const RunRecord& run) = 0;
   /// The audit trail, oldest first (empty for a database older than it).
   virtual std::vector<RunRecord> list_runs() = 0;
-  /// True when anything is recorded: an entry, an info record or a run.
+  /// Union capture: replaces the deletions recorded below `prefix` with
+  /// `paths` (logical paths of host files the build deleted or renamed
+  /// away). Throws StoreError.
+  virtual void set_deletions(const std::string& prefix, const std::vector<std::string>& paths) = 0;
+  /// The recorded deletions in path order (empty for a database older than them).
+  virtual std::vector<std::string> list_deletions() = 0;
+  /// True when anything is recorded: an entry, an info record, a run or a deletion.
   virtual bool holds_anything() = 0;
 
   /// A content digest computed by an export, to be reused while the file is unchanged.
@@ -141,7 +147,7 @@ class Store {
 };
 
 /// The schema version this build writes; newer databases are refused,
-/// older ones upgraded when opened for writing (2: the `runs` table).
-constexpr int kStoreSchemaVersion = 2;
+/// older ones upgraded when opened for writing (2: the `runs` table; 3: `deletions`).
+constexpr int kStoreSchemaVersion = 3;
 
 }  // namespace stage
