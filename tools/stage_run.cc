@@ -163,9 +163,12 @@ int main(int argc, char** argv) {
       for (const auto& entry : child_env) envp.push_back(entry.get_name() + "=" + entry.to_string());
       stage::Config config = stage::run_config(options);
       std::string dropin = stage::dropin_executable(options);
-      stage::SandboxRun run = stage::run_in_namespaces(ns, exe.string(), command, envp, [&](int listener, pid_t pid) {
-        stage::supervise(listener, config, dropin, pid);
-      });
+      stage::SuperviseFn supervise;
+      if (options.root)
+        supervise = [&](int listener, pid_t pid, const stage::NotifyHandler& other) {
+          stage::supervise(listener, config, dropin, pid, other);
+        };
+      stage::SandboxRun run = stage::run_in_namespaces(ns, exe.string(), command, envp, supervise);
       if (!run.setup_error.empty()) {
         stage::release_namespace_policy(ns);
         if (sandbox.empty()) {

@@ -337,7 +337,7 @@ void send_listener(int sock, const char* which, int fd) {
   if (!sent) throw NamespaceError(std::string("seccomp filter: cannot hand the ") + which + " listener over: " + why(e));
 }
 
-void run_step(Run& r, const PlannedStep& s, const std::function<void()>& exec_child) {
+void run_step(Run& r, const PlannedStep& s) {
   const NamespacePolicy& p = r.policy;
   const SandboxView* view = p.view ? &*p.view : nullptr;
   switch (s.step) {
@@ -507,9 +507,7 @@ void run_step(Run& r, const PlannedStep& s, const std::function<void()>& exec_ch
     }
     case Step::SupervisorFilter: send_listener(r.sock, "supervise", load_notify_filter()); break;
     case Step::Exec:
-      for (const auto& skipped : r.steps.skipped()) send_message(r.sock, 'W', skipped);
-      exec_child();
-      ::_exit(127);
+      break;  // child_steps() runs it: it reports the steps skipped on the way
   }
 }
 
@@ -517,20 +515,25 @@ void run_step(Run& r, const PlannedStep& s, const std::function<void()>& exec_ch
                               const std::function<void()>& exec_child, int sock) {
   Run r{policy, SetupSteps(policy.best_effort), sock};
   for (const auto& s : plan) {
+    if (s.step == Step::Exec) {
+      for (const auto& skipped : r.steps.skipped()) send_message(sock, 'W', skipped);
+      exec_child();
+      ::_exit(127);
+    }
     try {
       SetupSteps strict(false);
       // A step that may not be skipped fails closed even best-effort.
       if (!s.skippable && policy.best_effort) {
         std::swap(r.steps, strict);
         try {
-          run_step(r, s, exec_child);
+          run_step(r, s);
         } catch (...) {
           std::swap(r.steps, strict);
           throw;
         }
         std::swap(r.steps, strict);
       } else {
-        run_step(r, s, exec_child);
+        run_step(r, s);
       }
     } catch (const std::exception& e) {
       std::string text = e.what();

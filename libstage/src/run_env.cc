@@ -126,6 +126,9 @@ NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandb
     policy.workdir = sandbox->namespaces.workdir;
     policy.best_effort = sandbox->best_effort;
     if (sandbox->switch_user) policy.become = NamespacePolicy::User{sandbox->user, sandbox->uid, sandbox->gid};
+    // One listener per process: confine()'s filter traps the supervisor's calls too.
+    sandbox->supervised = options.root;
+    policy.supervise = false;
     const SandboxPolicy* confined = sandbox;
     policy.confine = [confined](SetupSteps& steps) { return confine(*confined, steps); };
   }

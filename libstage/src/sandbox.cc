@@ -20,9 +20,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
 
 #include "stage/config.h"
+#include "stage/supervisor.h"
 
 namespace stage {
 
@@ -226,7 +226,7 @@ constexpr int kWriteFlags[] = {O_WRONLY, O_RDWR, O_CREAT, O_TRUNC};
 // refuses them; calls that change the file system go to it too, only to be
 // seen (the mount namespace refuses them; the watcher lets them continue).
 // Returns the listener, or -1 when there is no seccomp.
-int apply_seccomp(SetupSteps& steps) {
+int apply_seccomp(SetupSteps& steps, bool supervised) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (!ctx) {
     steps.failed("seccomp", "cannot set up a filter");
@@ -251,11 +251,19 @@ int apply_seccomp(SetupSteps& steps) {
       rc |= seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
     }
   }
+  // --sandbox --root: one filter, one listener (the kernel allows one per
+  // chain), for the watched calls and the supervisor's alike; the latter
+  // take precedence (supervise() hands the rest to answer_watched()).
+  if (supervised)
+    for (int nr : supervised_syscalls()) rc |= seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
   if (rc == 0) rc = seccomp_load(ctx);
   int fd = rc == 0 ? seccomp_notify_fd(ctx) : -1;
   seccomp_release(ctx);
   if (rc != 0 || fd < 0) {
-    steps.failed("seccomp", rc != 0 ? std::strerror(-rc) : "no notification listener");
+    std::string why = rc != 0 ? std::strerror(-rc) : "no notification listener";
+    // --root's records rest on it: never skipped then.
+    if (supervised) throw SetupError("seccomp: " + why);
+    steps.failed("seccomp", why);
     return -1;
   }
   return fd;
@@ -322,12 +330,69 @@ void note(SandboxRun& run, Denial kind, const std::string& example) {
 
 }  // namespace
 
-void watch_denials(int listener, SandboxRun& run) {
-  std::map<int, const Watched*> by_number;
-  for (const auto& w : kWatched) {
-    int nr = seccomp_syscall_resolve_name(w.name);
-    if (nr != __NR_SCMP_ERROR && nr >= 0) by_number[nr] = &w;
+namespace {
+
+const std::map<int, const Watched*>& watched_by_number() {
+  static const std::map<int, const Watched*> by_number = [] {
+    std::map<int, const Watched*> out;
+    for (const auto& w : kWatched) {
+      int nr = seccomp_syscall_resolve_name(w.name);
+      if (nr != __NR_SCMP_ERROR && nr >= 0) out[nr] = &w;
+    }
+    return out;
+  }();
+  return by_number;
+}
+
+}  // namespace
+
+bool answer_watched(const struct seccomp_notif& req, struct seccomp_notif_resp& resp, SandboxRun& run) {
+  const auto& by_number = watched_by_number();
+  auto it = by_number.find(req.data.nr);
+  if (it == by_number.end()) return false;
+  resp.id = req.id;
+  resp.error = 0;
+  resp.val = 0;
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  const Watched& w = *it->second;
+  pid_t pid = static_cast<pid_t>(req.pid);
+  if (w.kind == Watch::Socket) {
+    resp.flags = 0;
+    resp.error = -EACCES;
+    note(run, Denial::Network, family_name(static_cast<int>(req.data.args[0])));
+  } else if (w.kind == Watch::IoUring) {
+    resp.flags = 0;
+    resp.error = -EPERM;
+    note(run, Denial::IoUring, "io_uring_setup");
+  } else {
+    bool writes = true;
+    if (w.kind == Watch::Openat2) {
+      uint64_t flags = 0;
+      struct iovec local = {&flags, sizeof flags};
+      struct iovec remote = {reinterpret_cast<void*>(req.data.args[2]), sizeof flags};
+      writes = ::process_vm_readv(pid, &local, 1, &remote, 1, 0) == sizeof flags &&
+               (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+    }
+    for (int i = 0; writes && i < w.ntargets; ++i) {
+      const Target& t = w.targets[i];
+      int dirfd = t.dirfd < 0 ? AT_FDCWD : static_cast<int>(req.data.args[t.dirfd]);
+      std::string path;
+      bool fd_only = t.path < 0;
+      if (!fd_only && !read_string(pid, req.data.args[t.path], path)) {
+        if (req.data.args[t.path] != 0) continue;  // unreadable: let the kernel judge
+        fd_only = true;                            // utimensat(fd, NULL, ...)
+      }
+      if (on_read_only_mount(pid, dirfd, path, fd_only)) {
+        Denial kind = w.kind == Watch::Metadata ? Denial::MetadataOutside : Denial::WriteOutside;
+        note(run, kind, fd_only ? std::string(w.name) + " of an open file" : path);
+        break;
+      }
+    }
   }
+  return true;
+}
+
+void watch_denials(int listener, SandboxRun& run) {
   struct seccomp_notif* req = nullptr;
   struct seccomp_notif_resp* resp = nullptr;
   if (seccomp_notify_alloc(&req, &resp) != 0) return;
@@ -341,45 +406,9 @@ void watch_denials(int listener, SandboxRun& run) {
       std::memset(req, 0, sizeof *req);
       if (seccomp_notify_receive(listener, req) != 0) continue;  // the caller died meanwhile
       std::memset(resp, 0, sizeof *resp);
-      resp->id = req->id;
-      resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-      auto it = by_number.find(req->data.nr);
-      if (it != by_number.end()) {
-        const Watched& w = *it->second;
-        pid_t pid = static_cast<pid_t>(req->pid);
-        if (w.kind == Watch::Socket) {
-          resp->flags = 0;
-          resp->error = -EACCES;
-          note(run, Denial::Network, family_name(static_cast<int>(req->data.args[0])));
-        } else if (w.kind == Watch::IoUring) {
-          resp->flags = 0;
-          resp->error = -EPERM;
-          note(run, Denial::IoUring, "io_uring_setup");
-        } else {
-          bool writes = true;
-          if (w.kind == Watch::Openat2) {
-            uint64_t flags = 0;
-            struct iovec local = {&flags, sizeof flags};
-            struct iovec remote = {reinterpret_cast<void*>(req->data.args[2]), sizeof flags};
-            writes = ::process_vm_readv(pid, &local, 1, &remote, 1, 0) == sizeof flags &&
-                     (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
-          }
-          for (int i = 0; writes && i < w.ntargets; ++i) {
-            const Target& t = w.targets[i];
-            int dirfd = t.dirfd < 0 ? AT_FDCWD : static_cast<int>(req->data.args[t.dirfd]);
-            std::string path;
-            bool fd_only = t.path < 0;
-            if (!fd_only && !read_string(pid, req->data.args[t.path], path)) {
-              if (req->data.args[t.path] != 0) continue;  // unreadable: let the kernel judge
-              fd_only = true;                             // utimensat(fd, NULL, ...)
-            }
-            if (on_read_only_mount(pid, dirfd, path, fd_only)) {
-              Denial kind = w.kind == Watch::Metadata ? Denial::MetadataOutside : Denial::WriteOutside;
-              note(run, kind, fd_only ? std::string(w.name) + " of an open file" : path);
-              break;
-            }
-          }
-        }
+      if (!answer_watched(*req, *resp, run)) {
+        resp->id = req->id;
+        resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
       }
       seccomp_notify_respond(listener, resp);  // ENOENT: the caller died meanwhile
     }
@@ -393,7 +422,7 @@ int confine(const SandboxPolicy& policy, SetupSteps& steps) {
   apply_limits(policy.limits, steps);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) steps.failed("no_new_privs", errno);
   apply_landlock(policy, steps);
-  int listener = apply_seccomp(steps);
+  int listener = apply_seccomp(steps, policy.supervised);
   drop_capabilities(steps);
   return listener;
 }
@@ -425,7 +454,7 @@ void hand_over(const SandboxPolicy& policy) {
 }
 
 SandboxRun run_in_namespaces(const NamespacePolicy& ns, const std::string& exe, const std::vector<std::string>& argv,
-                             const std::vector<std::string>& envp, const std::function<void(int, pid_t)>& supervise) {
+                             const std::vector<std::string>& envp, const SuperviseFn& supervise) {
   SandboxRun run;
   // Everything the child needs is built before it starts.
   std::vector<char*> args, env;
@@ -450,18 +479,22 @@ SandboxRun run_in_namespaces(const NamespacePolicy& ns, const std::string& exe, 
     return run;
   }
   run.unenforced = child.skipped;
-  // The denials are watched beside the supervisor, which needs this thread.
-  std::thread watcher;
-  if (child.watch_fd) watcher = std::thread([&run, fd = child.watch_fd.get()] { watch_denials(fd, run); });
-  if (child.notify_fd) {
-    supervise(child.notify_fd.get(), child.pid);
-    child.notify_fd = UniqueFd();
+  // --root: the supervisor answers its listener (with --sandbox, the one
+  // listener of both filters: confine() traps the supervised calls too) and
+  // hands the watched calls to answer_watched().
+  int listener = child.notify_fd ? child.notify_fd.get() : child.watch_fd.get();
+  if (supervise && listener >= 0) {
+    supervise(listener, child.pid, [&run](const struct seccomp_notif& req, struct seccomp_notif_resp& resp) {
+      return answer_watched(req, resp, run);
+    });
+  } else if (listener >= 0) {
+    watch_denials(listener, run);
   }
+  child.notify_fd = UniqueFd();
+  child.watch_fd = UniqueFd();
   int status = 0;
   while (::waitpid(child.pid, &status, 0) < 0)
     if (errno != EINTR) break;
-  // Every process under the filter is gone with the PID namespace: the watcher sees the end.
-  if (watcher.joinable()) watcher.join();
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
   return run;
 }

@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -252,7 +253,9 @@ Answer handle_call(Session& session, const TrappedCall& call) {
   return done;
 }
 
-SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child) {
+SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child,
+                          const NotifyHandler& other) {
+  std::vector<int> ours = supervised_syscalls();
   SupervisorStats stats;
   struct seccomp_notif* req = nullptr;
   struct seccomp_notif_resp* resp = nullptr;
@@ -268,6 +271,14 @@ SupervisorStats supervise(int notify_fd, const Config& config, const std::string
     if (fds[0].revents & POLLIN) {
       std::memset(req, 0, sizeof *req);
       if (seccomp_notify_receive(notify_fd, req) != 0) continue;  // the caller died meanwhile (ENOENT), EINTR
+      if (other && std::find(ours.begin(), ours.end(), req->data.nr) == ours.end()) {
+        std::memset(resp, 0, sizeof *resp);
+        resp->id = req->id;
+        resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        other(*req, *resp);
+        seccomp_notify_respond(notify_fd, resp);  // ENOENT: the caller is gone
+        continue;
+      }
       pid_t pid = static_cast<pid_t>(req->pid);
       Answer answer;
       std::string proc = "/proc/" + std::to_string(pid);

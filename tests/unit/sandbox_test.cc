@@ -166,7 +166,9 @@ TEST_CASE("sandbox: --sandbox --root is one namespace policy: the sandbox's name
   ::rmdir(dir.c_str());
   CHECK(ns.user);
   CHECK(ns.map_root);
-  CHECK(ns.supervise);
+  // One listener: confine()'s filter traps the supervisor's calls too.
+  CHECK_FALSE(ns.supervise);
+  CHECK(sandbox.supervised);
   CHECK(ns.pid);
   CHECK(ns.net);
   CHECK(ns.ipc);
@@ -179,5 +181,6 @@ TEST_CASE("sandbox: --sandbox --root is one namespace policy: the sandbox's name
   auto plain = stage::namespace_policy(opts, &sandbox);
   CHECK_FALSE(plain.map_root);
   CHECK_FALSE(plain.supervise);
+  CHECK_FALSE(sandbox.supervised);
   CHECK(plain.view);
 }

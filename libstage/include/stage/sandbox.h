@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "stage/namespaces.h"
+#include "stage/supervisor.h"
 
 namespace stage {
 
@@ -40,6 +41,7 @@ struct SandboxPolicy {
   std::vector<ResourceLimit> limits = default_limits();
   bool best_effort = false;                 ///< run with what the kernel has, and say what was not enforced
   bool switch_user = false;                 ///< started as root: become `user` first (hand_over() first)
+  bool supervised = false;                  ///< --sandbox --root: confine()'s filter traps the supervisor's calls too
   std::string user;                         ///< the unprivileged user (switch_user)
   uid_t uid = 0;                            ///< its uid (switch_user)
   gid_t gid = 0;                            ///< its primary group (switch_user)
@@ -76,18 +78,27 @@ int confine(const SandboxPolicy& policy, SetupSteps& steps);
 /// counting denials into `run`.
 void watch_denials(int listener, SandboxRun& run);
 
+/// Answers one notification of confine()'s filter into `resp`, counting a
+/// denial into `run`; false when `req` is not one of the watched calls.
+bool answer_watched(const struct seccomp_notif& req, struct seccomp_notif_resp& resp, SandboxRun& run);
+
 /// Makes the writable trees and files of `policy` usable by policy.uid and
 /// policy.gid (recursive lchown), when policy.switch_user. Throws SandboxError.
 void hand_over(const SandboxPolicy& policy);
 
+/// --root's supervisor loop over a listener: supervise(listener, pid, other),
+/// where `other` answers the notifications that are not the supervisor's.
+using SuperviseFn = std::function<void(int, pid_t, const NotifyHandler&)>;
+
 /// Runs `exe` with `argv` and `envp` ("NAME=VALUE") in the namespaces of
-/// `ns` (namespaces.h; --root, --sandbox or both): `supervise(listener, pid)`
-/// answers the --root supervisor's listener when there is one, while a thread
-/// watches confine()'s; returns when the command and everything it started
-/// are gone. A set-up failure gives setup_error and status 2; an exec failure
+/// `ns` (namespaces.h; --root, --sandbox or both). With --root, `supervise`
+/// answers the listener (with --sandbox too, confine()'s combined one, the
+/// watched calls going to answer_watched()); without, `supervise` is empty
+/// and watch_denials() answers confine()'s. Returns when the command and
+/// everything it started are gone. A set-up failure gives setup_error and status 2; an exec failure
 /// is reported on stderr by the child (status 127 or 126).
 SandboxRun run_in_namespaces(const NamespacePolicy& ns, const std::string& exe, const std::vector<std::string>& argv,
-                             const std::vector<std::string>& envp, const std::function<void(int, pid_t)>& supervise);
+                             const std::vector<std::string>& envp, const SuperviseFn& supervise);
 
 /// One phrase per kind of denial with its count and example, for the
 /// summary ("2 writes outside the writable trees (e.g. /etc/x)"), and the

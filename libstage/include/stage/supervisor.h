@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,7 +14,13 @@
 #include "stage/config.h"
 #include "stage/session.h"
 
+struct seccomp_notif;
+struct seccomp_notif_resp;
+
 namespace stage {
+
+/// Answers a notification that is not the supervisor's (libseccomp's structs).
+using NotifyHandler = std::function<bool(const struct seccomp_notif&, struct seccomp_notif_resp&)>;
 
 /// The native system call numbers the --root filter traps: the chown,
 /// chmod and mknod families.
@@ -61,6 +68,10 @@ struct SupervisorStats {
 /// `child` (a pid of the caller's) has exited; each staged call is recorded
 /// in its own transaction through a Session over `config`. Calls made by the
 /// drop-in binary `dropin_exe` pass through: the drop-ins record themselves.
-SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child);
+/// `other`, when given, answers (into its second argument, returning true)
+/// the notifications of calls that are not the supervisor's: the same
+/// listener serves --sandbox's watcher under --sandbox --root.
+SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child,
+                          const NotifyHandler& other = nullptr);
 
 }  // namespace stage
