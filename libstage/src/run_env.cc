@@ -146,6 +146,9 @@ NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandb
       if (path_within(options.destdir, prefix) || path_within(prefix, options.destdir))
         throw ConfigError("cannot capture '" + prefix + "': the stage '" + options.destdir + "' lies in it");
       Place place = session.place(prefix, true);
+      if (!place.staged)
+        throw ConfigError("cannot capture '" + prefix + "': it is passed through (STAGE_PASSTHROUGH: /tmp, /var/tmp, "
+                          "the build directory...), never staged");
       std::string failed;
       int err = session.make_dirs(place, prefix, true, 0755, nullptr, &failed);
       if (err) throw ConfigError("cannot create '" + options.destdir + prefix + "': " + std::strerror(err));
