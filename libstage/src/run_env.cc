@@ -47,7 +47,7 @@ void prepare_stage(RunOptions& options) {
   if (options.db.empty()) options.db = default_db_path(options.destdir);
   if (db_inside_stage(options.db, options.destdir))
     throw ConfigError("the database '" + options.db + "' must not lie inside the stage");
-  Store::open(options.db, Store::Access::Create);
+  Store::open(options.db, Store::Access::Create, options.destdir);
 }
 
 std::vector<std::pair<std::string, std::string>> staging_environment(const RunOptions& options,

@@ -73,7 +73,7 @@ Session::Session(Config config)
   }
   // Opened up front: an unusable database must fail the run before it
   // changes anything in the stage.
-  store_ = Store::open(config_.db, Store::Access::Create);
+  store_ = Store::open(config_.db, Store::Access::Create, config_.destdir);
 }
 
 Session::~Session() = default;

@@ -7,8 +7,12 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/xattr.h>
+#endif
 
 #include "stage/bulk_memory.h"
 
@@ -19,6 +23,49 @@
 
 namespace stage {
 namespace {
+
+// A stage remembers its database in an extended attribute of its root, set
+// when the database is created. A database that is later deleted beside the
+// stage's files is then told apart from files that reached a stage before
+// its first drop-in ran, and refused instead of silently started afresh.
+// Where the file system has no user attributes, nothing is remembered.
+constexpr const char* kDatabaseMark = "user.stage.database";
+
+std::string stage_database_mark(const std::string& stage_dir) {
+#ifdef __linux__
+  char value[4096];
+  ssize_t n = ::getxattr(stage_dir.c_str(), kDatabaseMark, value, sizeof value);
+  if (n > 0) return std::string(value, static_cast<size_t>(n));
+#else
+  (void)stage_dir;
+#endif
+  return {};
+}
+
+void mark_stage_database(const std::string& stage_dir, const std::string& db) {
+#ifdef __linux__
+  // Best effort: ENOTSUP (no user attributes) or EPERM (a stage root owned by
+  // someone else) only lose the protection, never the run.
+  (void)::setxattr(stage_dir.c_str(), kDatabaseMark, db.data(), db.size(), 0);
+#else
+  (void)stage_dir;
+  (void)db;
+#endif
+}
+
+bool holds_entries(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return false;
+  bool found = false;
+  while (dirent* e = ::readdir(d)) {
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
+      found = true;
+      break;
+    }
+  }
+  ::closedir(d);
+  return found;
+}
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS entries (
@@ -117,12 +164,14 @@ class Statement {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, Access access) : path_(path) {
+  SqliteStore(const std::string& path, Access access, const std::string& stage_dir) : path_(path) {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
       if (errno != ENOENT || access != Access::Create)
         throw StoreError("cannot open database '" + path + "': " + std::strerror(errno));
+      if (!stage_dir.empty()) refuse_lost_database(path, stage_dir);
       publish_new_database(path);
+      if (!stage_dir.empty()) mark_stage_database(stage_dir, path);
     } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
       // An emptied database (truncated, or made by `touch`): starting afresh
       // would silently drop every record of a stage that holds files.
@@ -500,6 +549,19 @@ class SqliteStore final : public Store {
     return image;
   }
 
+  /// Throws when the stage at `stage_dir` holds files recorded in a database
+  /// that is gone: a new one would silently forget every record. A stage
+  /// recorded in another database that still exists loses nothing.
+  static void refuse_lost_database(const std::string& path, const std::string& stage_dir) {
+    std::string recorded_in = stage_database_mark(stage_dir);
+    struct stat st;
+    if (recorded_in.empty() || ::stat(recorded_in.c_str(), &st) == 0 || errno != ENOENT) return;
+    if (!holds_entries(stage_dir)) return;
+    throw StoreError("database '" + path + "' is missing, but the stage '" + stage_dir +
+                     "' holds files recorded in '" + recorded_in +
+                     "'; restore that database, or remove the stage to start afresh");
+  }
+
   /// Creates the database at `path` all at once: the complete file (schema,
   /// version, WAL mode) is written under no name or a temporary one and
   /// linked into place, so any number of first callers may race. The loser
@@ -691,8 +753,8 @@ std::optional<EntryType> entry_type_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
-  return std::make_unique<SqliteStore>(path, access);
+std::unique_ptr<Store> Store::open(const std::string& path, Access access, const std::string& stage_dir) {
+  return std::make_unique<SqliteStore>(path, access, stage_dir);
 }
 
 }  // namespace stage

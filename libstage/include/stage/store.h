@@ -73,7 +73,10 @@ class Store {
  public:
   enum class Access { ReadOnly, ReadWrite, Create };
   /// Opens (and with Create, creates) the database at `path`. Throws StoreError.
-  static std::unique_ptr<Store> open(const std::string& path, Access access);
+  /// With `stage_dir` (the stage the database records), a new database is
+  /// remembered by the stage, and a missing one is refused while the stage
+  /// holds files that were recorded in it.
+  static std::unique_ptr<Store> open(const std::string& path, Access access, const std::string& stage_dir = {});
   virtual ~Store() = default;
 
   /// The entry recorded for a logical path.
