@@ -110,14 +110,18 @@ int main(int argc, char** argv) {
     }
     // One policy for every combination of --root, --sandbox and --map; the
     // captured prefixes join the sandbox's writable trees before the hand-over.
-    if (options.root || !sandbox.empty()) ns = stage::namespace_policy(options, sandbox.empty() ? nullptr : &policy);
+    if (options.root || !sandbox.empty()) {
+      try {
+        ns = stage::namespace_policy(options, sandbox.empty() ? nullptr : &policy);
+      } catch (const stage::ConfigError& e) {
+        stage::release_namespace_policy(ns);
+        stage::diag::error(std::string(options.root ? "--root: " : "") + e.what());
+        return 2;
+      }
+    }
     if (!sandbox.empty()) stage::hand_over(policy);
   } catch (const stage::ConfigError& e) {
     stage::release_namespace_policy(ns);
-    if (options.root) {
-      stage::diag::error(std::string("--root: ") + e.what());
-      return 2;
-    }
     stage::diag::fatal(e.what());
   } catch (const stage::StoreError& e) {
     stage::release_namespace_policy(ns);

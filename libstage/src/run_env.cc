@@ -174,8 +174,11 @@ NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandb
       g_mirror = &m;
       int rc = ::nftw(c.prefix.c_str(), mirror_one, 32, FTW_PHYS | FTW_MOUNT);
       g_mirror = nullptr;
-      if (rc != 0 && m.error)
-        throw ConfigError("cannot mirror '" + c.prefix + "' in the stage: " + std::strerror(m.error));
+      if (rc != 0 && m.error) {
+        std::string message = "cannot mirror '" + c.prefix + "' in the stage: " + std::strerror(m.error);
+        release_namespace_policy(policy);
+        throw ConfigError(message);
+      }
     }
   }
   if (sandbox) {
