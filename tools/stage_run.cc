@@ -190,12 +190,12 @@ int main(int argc, char** argv) {
       record.denials = stage::audit_denials(run);
       denial_lines = stage::describe_denials(run);
       if (run.setup_error.empty()) {
-        try {
-          deletions = stage::record_deletions(options, ns);
-        } catch (const stage::StoreError& e) {
-          stage::diag::warn(std::string("cannot record the deletions: ") + e.what());
-        }
         stage::release_namespace_policy(ns);
+        try {
+          deletions = stage::finish_capture(options, ns);
+        } catch (const std::exception& e) {
+          stage::diag::warn(std::string("cannot record what union capture left: ") + e.what());
+        }
       }
     } else {
       bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env);

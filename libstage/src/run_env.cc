@@ -244,9 +244,23 @@ void release_namespace_policy(const NamespacePolicy& policy) {
   if (!policy.scratch_dir.empty()) remove_tree(policy.scratch_dir);
 }
 
-std::vector<std::string> record_deletions(const RunOptions& options, const NamespacePolicy& policy) {
+std::vector<std::string> finish_capture(const RunOptions& options, const NamespacePolicy& policy) {
   std::vector<std::string> all;
   if (policy.captures.empty()) return all;
+  // The mirrored directories the build put something in stay: recorded as
+  // `mkdir -p` would have made them (the host's mode, the default owner).
+  Session session(run_config(options));
+  for (const auto& c : policy.captures) {
+    for (const auto& dir : c.mirrored) {
+      struct stat st, host;
+      std::string logical = c.prefix + dir.substr(c.stage_dir.size());
+      if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || ::stat(logical.c_str(), &host) != 0) continue;
+      Place place = session.place(logical, false);
+      if (!place.staged || place.error) continue;
+      session.record(entry_for(place.logical, st, host.st_mode & 07777, session.default_owner(), session.default_group()));
+    }
+  }
+  if (session.finish() != 0) throw StoreError("cannot record the mirrored directories");
   auto store = Store::open(options.db.empty() ? default_db_path(options.destdir) : options.db, Store::Access::ReadWrite);
   for (const auto& c : policy.captures) {
     std::vector<std::string> found;

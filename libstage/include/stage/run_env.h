@@ -62,11 +62,13 @@ NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandb
 /// directory) and the mirrored directories the build left empty.
 void release_namespace_policy(const NamespacePolicy& policy);
 
-/// Records the deletions a captured build made (the whiteouts its overlays
-/// left in the stage: a host file deleted or renamed away, never applied to
-/// the host) in the stage's database, replacing those recorded before below
-/// each prefix; returns their logical paths. Throws StoreError.
-std::vector<std::string> record_deletions(const RunOptions& options, const NamespacePolicy& policy);
+/// After a captured build, and after release_namespace_policy(): records the
+/// mirrored directories the build left something in (as `mkdir -p` would
+/// have: the host's mode, the default owner) and the deletions it made (the
+/// whiteouts its overlays left in the stage: a host file deleted or renamed
+/// away, never applied to the host), replacing the deletions recorded before
+/// below each prefix; returns the deletions' logical paths. Throws StoreError.
+std::vector<std::string> finish_capture(const RunOptions& options, const NamespacePolicy& policy);
 
 /// The drop-in binary whose calls --root's supervisor passes through (they record themselves).
 std::string dropin_executable(const RunOptions& options);
