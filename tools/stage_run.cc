@@ -172,6 +172,17 @@ int main(int argc, char** argv) {
         supervise = [&](int listener, pid_t pid, const stage::NotifyHandler& other) {
           stage::supervise(listener, config, dropin, pid, other);
         };
+      // --root: what is untracked before the build stays so; what the build
+      // makes without the tools is recorded after it (adopt_root_build_files).
+      std::vector<std::string> untracked_before;
+      if (options.root) {
+        try {
+          untracked_before = stage::untracked_paths(options);
+        } catch (const stage::StoreError& e) {
+          stage::release_namespace_policy(ns);
+          stage::diag::fatal(e.what());
+        }
+      }
       stage::SandboxRun run = stage::run_in_namespaces(ns, exe.string(), command, envp, supervise);
       if (!run.setup_error.empty()) {
         stage::release_namespace_policy(ns);
@@ -195,6 +206,13 @@ int main(int argc, char** argv) {
           deletions = stage::finish_capture(options, ns);
         } catch (const std::exception& e) {
           stage::diag::warn(std::string("cannot record what union capture left: ") + e.what());
+        }
+        if (options.root) {
+          try {
+            stage::adopt_root_build_files(options, untracked_before);
+          } catch (const std::exception& e) {
+            stage::diag::warn(std::string("--root: cannot record the files the build made: ") + e.what());
+          }
         }
       }
     } else {

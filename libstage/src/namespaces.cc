@@ -139,11 +139,7 @@ void become_user(const NamespacePolicy::User& user) {
 int load_notify_filter() {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (!ctx) throw NamespaceError("seccomp filter: cannot set up");
-  int rc = 0;
-  for (int nr : supervised_syscalls()) {
-    rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
-    if (rc != 0) break;
-  }
+  int rc = add_supervised_rules(ctx);
   // Without CAP_SYS_ADMIN (a confined command dropped it) a filter needs no_new_privs.
   if (rc == 0) rc = seccomp_load(ctx);
   if (rc == -EACCES && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0) rc = seccomp_load(ctx);

@@ -254,8 +254,7 @@ int apply_seccomp(SetupSteps& steps, bool supervised) {
   // --sandbox --root: one filter, one listener (the kernel allows one per
   // chain), for the watched calls and the supervisor's alike; the latter
   // take precedence (supervise() hands the rest to answer_watched()).
-  if (supervised)
-    for (int nr : supervised_syscalls()) rc |= seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+  if (supervised && rc == 0) rc = add_supervised_rules(ctx);
   if (rc == 0) rc = seccomp_load(ctx);
   int fd = rc == 0 ? seccomp_notify_fd(ctx) : -1;
   seccomp_release(ctx);

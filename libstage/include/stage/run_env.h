@@ -62,6 +62,22 @@ NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandb
 /// directory) and the mirrored directories the build left empty.
 void release_namespace_policy(const NamespacePolicy& policy);
 
+/// --root: the staged paths that are untracked before the build (an earlier
+/// run without --root left them; adopt_root_build_files() leaves them so),
+/// sorted. Throws StoreError.
+std::vector<std::string> untracked_paths(const RunOptions& options);
+
+/// After a --root build: records each staged path the build made without the
+/// tools (untracked now and not in `before`, sorted) as the namespace's root
+/// made it, which is what a root install gives it: the default owner, the
+/// group of a recorded setgid parent directory or the default group, and the
+/// mode on disk (under --root the disk keeps the permission bits; set-id bits
+/// come only from chmod, which the supervisor records). So `cp -p` of a
+/// staged file (cp skips fchown when the owner already matches), `tar -x`
+/// and a compiler's output are tracked. Returns how many paths it recorded.
+/// Throws StoreError.
+size_t adopt_root_build_files(const RunOptions& options, const std::vector<std::string>& before);
+
 /// After a captured build, and after release_namespace_policy(): records the
 /// mirrored directories the build left something in (as `mkdir -p` would
 /// have: the host's mode, the default owner) and the deletions it made (the

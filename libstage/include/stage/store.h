@@ -30,6 +30,15 @@ struct DiskIdentity {
   bool operator==(const DiskIdentity&) const = default;
 };
 
+/// A file capability (the `security.capability` extended attribute) that a
+/// program of a `stage-run --root` build set (setcap(8)): recorded and
+/// exported, never written to the stage on disk.
+struct FileCaps {
+  std::string xattr;  ///< the attribute's value in VFS_CAP_REVISION_2 form (20 bytes), as a root install stores it
+  DiskIdentity disk;  ///< the file it was set on (device, inode, size and mtime count; ctime does not)
+  bool operator==(const FileCaps&) const = default;
+};
+
 /// One recorded path.
 struct Entry {
   std::string path;                 ///< logical path, absolute ("/usr/bin/x")
@@ -43,6 +52,7 @@ struct Entry {
   std::string tool;                 ///< which tool made the last change
   std::optional<DiskIdentity> disk; ///< identity of the on-disk object
   uint64_t rdev = 0;                ///< devices: major/minor
+  std::optional<FileCaps> caps;     ///< files: a capability set under --root (chown drops it, as chown(2) does)
 };
 
 /// An info manual registered by install-info in `record` mode.
@@ -98,6 +108,7 @@ class Store {
     kGroup = 4,  ///< gname, gid
     kDisk = 8,   ///< disk identity, size and sha256 (what the object on disk now is)
     kFlags = 16, ///< BSD file flags
+    kCaps = 32,  ///< file capability (security.capability)
   };
   /// A change of some fields of a record (chmod, chown, chgrp): at commit,
   /// inside the write transaction, only `fields` (and the tool) of the record
@@ -150,7 +161,9 @@ class Store {
 };
 
 /// The schema version this build writes; newer databases are refused,
-/// older ones upgraded when opened for writing (2: the `runs` table; 3: `deletions`).
-constexpr int kStoreSchemaVersion = 3;
+/// older ones upgraded when opened for writing (2: the `runs` table; 3: the
+/// `caps*` columns of file capabilities; 4: `deletions`) and read as they are
+/// when opened read-only (no capabilities, no deletions).
+constexpr int kStoreSchemaVersion = 4;
 
 }  // namespace stage
