@@ -92,8 +92,9 @@ struct SupervisorStats {
 /// in its own transaction through a Session over `config`. Calls made by the
 /// drop-in binary `dropin_exe` pass through: the drop-ins record themselves.
 /// `other`, when given, answers (into its second argument, returning true)
-/// the notifications of calls that are not the supervisor's: the same
-/// listener serves --sandbox's watcher under --sandbox --root.
+/// the notifications of calls that are not the supervisor's, and sees those
+/// of its own that it leaves to the kernel (to count, not to answer): the
+/// same listener serves --sandbox's watcher under --sandbox --root.
 SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child,
                           const NotifyHandler& other = nullptr);
 
