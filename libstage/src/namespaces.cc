@@ -255,8 +255,8 @@ void make_dirs(const std::string& path, size_t from) {
 /// Makes `capture.prefix` show the host's prefix with the stage's directory
 /// as its writable top layer (or, where the host has no such prefix, the
 /// stage's directory alone), and the stage's path show the same.
-void capture_prefix(const NamespacePolicy::Capture& capture, const std::string& scratch, size_t index,
-                    bool user_namespace) {
+void capture_prefix(const NamespacePolicy::Capture& capture, const std::string& upper, const std::string& scratch,
+                    size_t index, bool user_namespace) {
   if (scratch.empty()) throw NamespaceError("union capture: no scratch directory for '" + capture.prefix + "'");
   if (!exists(capture.prefix)) {
     // The nearest ancestor that exists gets a read-only overlay whose top
@@ -286,10 +286,10 @@ void capture_prefix(const NamespacePolicy::Capture& capture, const std::string& 
   // directory lies beside the stage, on its file system, never in it.
   std::string work = scratch + "/work" + std::to_string(index);
   make_dirs(work, scratch.size() + 1);
-  std::string options = "lowerdir=" + capture.prefix + ",upperdir=" + capture.stage_dir + ",workdir=" + work;
+  std::string options = "lowerdir=" + capture.prefix + ",upperdir=" + upper + ",workdir=" + work;
   // In a user namespace the trusted.overlay.* xattrs are out of reach.
   if (user_namespace) options += ",userxattr";
-  for (const std::string* p : {&capture.prefix, &capture.stage_dir, static_cast<const std::string*>(&work)})
+  for (const std::string* p : {&capture.prefix, &upper, static_cast<const std::string*>(&work)})
     if (p->find_first_of(",:\\") != std::string::npos)
       throw NamespaceError("union capture: '" + *p + "' holds a ',', ':' or '\\', which overlayfs options cannot carry");
   if (::mount("overlay", capture.prefix.c_str(), "overlay", 0, options.c_str()) != 0)
@@ -309,6 +309,7 @@ struct Run {
   int sock;
   bool user_ns = false, mount_ns = false, pid_ns = false, net_ns = false, uts_ns = false;
   bool private_mounts = false, dev = false;
+  int layers = -1;  // union capture in the view: a clone of the stage's parent (the overlays' layers)
   uid_t outside_uid = 0;
   gid_t outside_gid = 0;
   std::vector<Clone> writable, files, readable, devices;
@@ -393,6 +394,11 @@ void run_step(Run& r, const PlannedStep& s) {
       r.private_mounts = true;
       // Every bind source is cloned before the first mount hides it (the
       // build directory may lie in the host's /tmp).
+      if (view && !p.captures.empty() && !p.scratch_dir.empty()) {
+        std::string parent = p.scratch_dir.substr(0, std::max<size_t>(p.scratch_dir.rfind('/'), 1));
+        r.layers = clone_tree(parent, true);
+        if (r.layers < 0) throw NamespaceError(s.name + ": clone of '" + parent + "': " + why(errno));
+      }
       if (view) {
         r.writable = clone_all(view->writable_trees, true, false);
         r.files = clone_all(view->writable_files, false, false);
@@ -460,10 +466,30 @@ void run_step(Run& r, const PlannedStep& s) {
       attach_all(r.writable);
       attach_all(r.files);
       break;
-    case Step::Captures:
+    case Step::Captures: {
       if (!r.private_mounts) throw NamespaceError(s.name + ": needs a mount namespace of its own");
-      for (size_t i = 0; i < p.captures.size(); ++i) capture_prefix(p.captures[i], p.scratch_dir, i, r.user_ns);
+      if (r.layers < 0) {
+        for (size_t i = 0; i < p.captures.size(); ++i)
+          capture_prefix(p.captures[i], p.captures[i].stage_dir, p.scratch_dir, i, r.user_ns);
+        break;
+      }
+      // In the sandbox's view the stage and the scratch directory are binds
+      // of their own, but overlayfs wants its upper and work directories on
+      // one mount: the clone of their common parent, taken before the view,
+      // serves for the set-up on the scratch directory's path, then goes.
+      std::string parent = p.scratch_dir.substr(0, p.scratch_dir.rfind('/'));
+      std::string via = p.scratch_dir + p.scratch_dir.substr(parent.size());
+      if (!attach(r.layers, p.scratch_dir)) throw NamespaceError(s.name + ": " + why(errno));
+      ::close(r.layers);
+      r.layers = -1;
+      for (size_t i = 0; i < p.captures.size(); ++i) {
+        const auto& c = p.captures[i];
+        std::string upper = p.scratch_dir + c.stage_dir.substr(parent.size());
+        capture_prefix(c, upper, via, i, r.user_ns);
+      }
+      if (::umount2(p.scratch_dir.c_str(), MNT_DETACH) != 0) throw NamespaceError(s.name + ": " + why(errno));
       break;
+    }
     case Step::Secrets:
       if (!r.private_mounts) break;
       for (const auto& secret : view->secrets)

@@ -217,6 +217,20 @@ while True:
     check "$who: 13. the file written below the prefix is staged with its chown" \
       grep -q "^-rw-r----- games  *root  *3 $P/bin/x\$" <(run "$STAGE_BIN/stage-ls" --destdir "$B/cap")
     check "$who: 13. the host's prefix did not appear" test ! -e "$P" -a ! -e /etc/stage-sandbox-root-$$
+    # ... and over a prefix the host has: the build sees the host's files,
+    # deletes one; the host keeps it, the deletion is recorded. (Run by a
+    # user, $O lies in the home, which the sandbox hides: root only.)
+    [ "$MY_UID" -eq 0 ] || skip_part "13. capture over a prefix the host has (\$O is in the hidden home)"
+    [ "$MY_UID" -eq 0 ] && { P=$O/prefix-$who; mkdir -p "$P/bin"; echo old >"$P/bin/old"; echo data >"$P/bin/data"
+    [ "$who" = nobody ] && chown -R nobody:nogroup "$P"
+    hostview=$(ls -laR --time-style=full-iso "$P" | md5sum)
+    inside "$who" -q --map "$P" --destdir "$B/cap2" -- "
+      cat $P/bin/data >$P/bin/copy && rm -f $P/bin/old && test ! -e $P/bin/old || echo FAIL:overlay
+      exit 0"
+    expect_eq "$who: 13. over the host's prefix: its files seen, one deleted" "" "$(cat "$T/out")"
+    expect_eq "$who: 13. the host's prefix is unchanged" "$hostview" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
+    check "$who: 13. the copy is staged" grep -q " $P/bin/copy\$" <(run "$STAGE_BIN/stage-ls" --destdir "$B/cap2")
+    check "$who: 13. the deletion is listed by --check" grep -q "^deleted: $P/bin/old: " <(run "$STAGE_BIN/stage-ls" --destdir "$B/cap2" --check 2>&1); }
   fi
 
   expect_eq "$who: the canary is unchanged at the end" "$before" "$(state "$c")"

@@ -100,7 +100,8 @@ struct NamespacePolicy {
   /// ancestor gets a read-only overlay whose top layer holds only the
   /// missing directories) and is the stage's directory alone. Overlay work
   /// directories and skeletons go in `scratch_dir`, which must lie on the
-  /// stage's file system, beside the stage. Needs `mount` (unprivileged
+  /// stage's file system, beside the stage (with `view`, a clone of their
+  /// common parent puts the layers on one mount). Needs `mount` (unprivileged
   /// overlayfs: Linux 5.11).
   struct Capture {
     std::string stage_dir, prefix;
