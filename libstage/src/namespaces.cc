@@ -304,6 +304,7 @@ void capture_prefix(const NamespacePolicy::Capture& capture, const std::string& 
 
 /// The state the steps hand on to each other, in the child.
 struct Run {
+  Run(const NamespacePolicy& p, int channel) : policy(p), steps(p.best_effort), sock(channel) {}
   const NamespacePolicy& policy;
   SetupSteps steps;
   int sock;
@@ -325,6 +326,18 @@ bool try_unshare(Run& r, int flag, const std::string& name) {
   }
   r.steps.failed(name, e);
   return false;
+}
+
+// Forks; the parent closes its end of the channel and becomes `waiter`
+// (which never returns); the child goes on, and dies with its parent.
+void fork_below(Run& r, const std::string& step, void (*waiter)(pid_t)) {
+  pid_t child = ::fork();
+  if (child < 0) throw NamespaceError(step + ": " + why(errno));
+  if (child > 0) {
+    ::close(r.sock);
+    waiter(child);
+  }
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
 void send_listener(int sock, const char* which, int fd) {
@@ -373,13 +386,7 @@ void run_step(Run& r, const PlannedStep& s) {
         r.steps.failed(s.name, errno);
       break;
     case Step::ForkInit: {
-      pid_t init = ::fork();
-      if (init < 0) throw NamespaceError(s.name + ": " + why(errno));
-      if (init > 0) {
-        ::close(r.sock);
-        wait_and_exit(init);
-      }
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      fork_below(r, s.name, wait_and_exit);
       // A session of its own: kill(0) and the terminal's signals stay inside.
       ::setsid();
       if (!r.pid_ns) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -512,16 +519,9 @@ void run_step(Run& r, const PlannedStep& s) {
     case Step::WorkingDirectory:
       if (::chdir(p.workdir.c_str()) != 0) throw NamespaceError(s.name + " '" + p.workdir + "': " + why(errno));
       break;
-    case Step::ForkCommand: {
-      pid_t command = ::fork();
-      if (command < 0) throw NamespaceError(s.name + ": " + why(errno));
-      if (command > 0) {
-        ::close(r.sock);
-        reap_until(command);
-      }
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    case Step::ForkCommand:
+      fork_below(r, s.name, reap_until);
       break;
-    }
     case Step::Confine: {
       int listener = p.confine(r.steps);
       if (listener >= 0) send_listener(r.sock, "watch", listener);
@@ -535,7 +535,7 @@ void run_step(Run& r, const PlannedStep& s) {
 
 [[noreturn]] void child_steps(const NamespacePolicy& policy, const std::vector<PlannedStep>& plan,
                               const std::function<void()>& exec_child, int sock) {
-  Run r{policy, SetupSteps(policy.best_effort), sock};
+  Run r(policy, sock);
   for (const auto& s : plan) {
     if (s.step == Step::Exec) {
       for (const auto& skipped : r.steps.skipped()) send_message(sock, 'W', skipped);
