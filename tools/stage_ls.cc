@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
     auto entries = stage::select_entries(std::move(stage.listing.entries), paths, untracked_only);
     if (check) {
       auto findings = stage::qa_check(entries, ctx);
+      for (auto& f : stage::deletion_findings(stage::select_paths(stage.deletions, paths))) findings.push_back(std::move(f));
       emit(stage::format_findings(findings));
       if (findings.empty()) return 0;
       stage::diag::warn(std::to_string(findings.size()) + (findings.size() == 1 ? " finding" : " findings"));

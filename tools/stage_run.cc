@@ -101,22 +101,35 @@ int main(int argc, char** argv) {
   // files: this connection keeps them in place while the command runs.
   std::unique_ptr<stage::Store> keep_db_open;
   stage::SandboxPolicy policy;
+  stage::NamespacePolicy ns;
   stage::RunRecord record;
-  if (!sandbox.empty()) {
-    try {
+  try {
+    if (!sandbox.empty()) {
       keep_db_open = stage::Store::open(options.db, stage::Store::Access::ReadWrite);
       policy = stage::sandbox_policy(options);
-      // Under --root the build is the root of a user namespace mapped to the caller.
-      if (options.root) policy.switch_user = false;
-      stage::hand_over(policy);
-    } catch (const stage::ConfigError& e) {
-      stage::diag::fatal(e.what());
-    } catch (const stage::StoreError& e) {
-      stage::diag::fatal(e.what());
-    } catch (const stage::SandboxError& e) {
-      stage::diag::error(std::string("--sandbox: ") + e.what());
-      return 2;
     }
+    // One policy for every combination of --root, --sandbox and --map; the
+    // captured prefixes join the sandbox's writable trees before the hand-over.
+    if (options.root || !sandbox.empty()) {
+      try {
+        ns = stage::namespace_policy(options, sandbox.empty() ? nullptr : &policy);
+      } catch (const stage::ConfigError& e) {
+        stage::release_namespace_policy(ns);
+        stage::diag::error(std::string(options.root ? "--root: " : "") + e.what());
+        return 2;
+      }
+    }
+    if (!sandbox.empty()) stage::hand_over(policy);
+  } catch (const stage::ConfigError& e) {
+    stage::release_namespace_policy(ns);
+    stage::diag::fatal(e.what());
+  } catch (const stage::StoreError& e) {
+    stage::release_namespace_policy(ns);
+    stage::diag::fatal(e.what());
+  } catch (const stage::SandboxError& e) {
+    stage::release_namespace_policy(ns);
+    stage::diag::error(std::string("--sandbox: ") + e.what());
+    return 2;
   }
   record.command = stage::command_line(command);
   record.user = policy.switch_user ? policy.user : stage::current_user_name();
@@ -125,6 +138,7 @@ int main(int argc, char** argv) {
 
   int status = 0;
   std::vector<std::string> denial_lines;
+  std::vector<std::string> deletions;
   try {
     auto child_env = boost::this_process::environment();
     for (const auto& [name, value] : stage::staging_environment(options)) child_env[name] = value;
@@ -144,88 +158,71 @@ int main(int argc, char** argv) {
       exe = bp::search_path(command[0], dirs);
     }
     if (exe.empty()) {
+      stage::release_namespace_policy(ns);
       stage::diag::error("cannot run '" + command[0] + "'", ENOENT);
       return 127;
     }
-    if (options.root) {
-      // Everything the child needs is built before it starts.
-      std::vector<std::string> env_text;
-      for (const auto& e : child_env) env_text.push_back(e.get_name() + "=" + e.to_string());
-      std::vector<char*> envp, argv;
-      for (auto& e : env_text) envp.push_back(e.data());
-      envp.push_back(nullptr);
-      for (auto& a : command) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      std::string exe_path = exe.string();
-      stage::NamespacePolicy ns;
-      try {
-        ns = stage::root_namespace_policy(options);
-      } catch (const stage::ConfigError& e) {
-        stage::diag::error(std::string("--root: ") + e.what());
-        return 2;
-      }
-      // --sandbox --root: so far the in-process confinement only (README).
-      if (!sandbox.empty()) ns.before_exec = [&policy] { stage::enter_sandbox(policy); };
-      stage::Config config = stage::run_config(options);
-      std::vector<std::string> untracked_before;
-      try {
-        untracked_before = stage::untracked_paths(options);
-      } catch (const stage::StoreError& e) {
-        stage::diag::fatal(e.what());
-      }
-      stage::Spawned child;
-      try {
-        child = stage::spawn_in_namespaces(ns, [&] {
-          ::execve(exe_path.c_str(), argv.data(), envp.data());
-          std::string line = "stage-run: cannot run '" + command[0] + "': " + std::strerror(errno) + "\n";
-          ssize_t ignored = ::write(2, line.data(), line.size());
-          (void)ignored;
-          ::_exit(127);
-        });
-      } catch (const stage::NamespaceError& e) {
-        stage::release_namespace_policy(ns);
-        stage::diag::error(std::string("--root: ") + e.what());
-        return 2;
-      }
-      stage::supervise(child.notify_fd.get(), config, stage::dropin_executable(options), child.pid);
-      child.notify_fd = stage::UniqueFd();
-      while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      stage::release_namespace_policy(ns);
-      status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      try {
-        stage::adopt_root_build_files(options, untracked_before);
-      } catch (const std::exception& e) {
-        stage::diag::warn(std::string("--root: cannot record the files the build made: ") + e.what());
-      }
-    } else if (sandbox.empty()) {
-      bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env);
-      child.wait();
-      status = child.native_exit_code();
-      status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    } else {
+    if (options.root || !sandbox.empty()) {
       std::vector<std::string> envp;
       for (const auto& entry : child_env) envp.push_back(entry.get_name() + "=" + entry.to_string());
-      stage::SandboxRun run = stage::run_sandboxed(policy, exe.string(), command, envp);
-      if (!run.setup_error.empty()) {
-        stage::diag::error("--sandbox: " + run.setup_error +
-                           " (--sandbox=best-effort runs without what is missing)");
-        record.sandbox = "failed: " + run.setup_error;
-        status = 2;
-      } else if (!run.exec_error.empty()) {
-        stage::diag::error(run.exec_error);
-        status = run.status;
-      } else {
-        status = run.status;
+      stage::Config config = stage::run_config(options);
+      std::string dropin = stage::dropin_executable(options);
+      stage::SuperviseFn supervise;
+      if (options.root)
+        supervise = [&](int listener, pid_t pid, const stage::NotifyHandler& other) {
+          stage::supervise(listener, config, dropin, pid, other);
+        };
+      // --root: what is untracked before the build stays so; what the build
+      // makes without the tools is recorded after it (adopt_root_build_files).
+      std::vector<std::string> untracked_before;
+      if (options.root) {
+        try {
+          untracked_before = stage::untracked_paths(options);
+        } catch (const stage::StoreError& e) {
+          stage::release_namespace_policy(ns);
+          stage::diag::fatal(e.what());
+        }
       }
+      stage::SandboxRun run = stage::run_in_namespaces(ns, exe.string(), command, envp, supervise);
+      if (!run.setup_error.empty()) {
+        stage::release_namespace_policy(ns);
+        if (sandbox.empty()) {
+          stage::diag::error("--root: " + run.setup_error);
+          return 2;
+        }
+        stage::diag::error("--sandbox: " + run.setup_error + " (--sandbox=best-effort runs without what is missing)");
+        record.sandbox = "failed: " + run.setup_error;
+      }
+      status = run.status;
       for (const auto& u : run.unenforced) {
         stage::diag::warn("--sandbox=best-effort: not enforced: " + u);
         record.sandbox += "; not enforced: " + u;
       }
       record.denials = stage::audit_denials(run);
       denial_lines = stage::describe_denials(run);
+      if (run.setup_error.empty()) {
+        stage::release_namespace_policy(ns);
+        try {
+          deletions = stage::finish_capture(options, ns);
+        } catch (const std::exception& e) {
+          stage::diag::warn(std::string("cannot record what union capture left: ") + e.what());
+        }
+        if (options.root) {
+          try {
+            stage::adopt_root_build_files(options, untracked_before);
+          } catch (const std::exception& e) {
+            stage::diag::warn(std::string("--root: cannot record the files the build made: ") + e.what());
+          }
+        }
+      }
+    } else {
+      bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env);
+      child.wait();
+      status = child.native_exit_code();
+      status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
   } catch (const std::exception& e) {
+    stage::release_namespace_policy(ns);
     stage::diag::error(std::string("cannot run '") + command[0] + "': " + e.what());
     return 127;
   }
@@ -237,8 +234,13 @@ int main(int argc, char** argv) {
     stage::diag::warn(std::string("cannot record the run: ") + e.what());
   }
   if (!sandbox.empty() && status == 2 && record.sandbox.rfind("failed", 0) == 0) return 2;
-  if (!quiet)
+  if (!quiet) {
     for (const auto& line : denial_lines) std::cerr << "stage-run: sandbox denied " << line << '\n';
+    if (!deletions.empty())
+      std::cerr << "stage-run: " << deletions.size() << (deletions.size() == 1 ? " host file" : " host files")
+                << " deleted under union capture, recorded, not applied (e.g. " << deletions.front()
+                << "; stage-ls --check lists them)\n";
+  }
 
   if (!quiet) {
     try {

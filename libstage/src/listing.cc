@@ -1,6 +1,8 @@
 // listing: reconciliation of the stage on disk with its records.
 #include "stage/listing.h"
 
+#include "stage/namespaces.h"
+
 #include "stage/file_ops.h"
 
 #include <dirent.h>
@@ -78,7 +80,9 @@ class Walker {
         continue;
       }
       ListedEntry& le = out_.entries.emplace_back();
-      if (::fstatat(::dirfd(d), item.key.c_str(), &le.disk, AT_SYMLINK_NOFOLLOW) != 0) {
+      // An overlay whiteout (union capture) stands for a deleted host file:
+      // a recorded deletion (Store::list_deletions), never an entry.
+      if (::fstatat(::dirfd(d), item.key.c_str(), &le.disk, AT_SYMLINK_NOFOLLOW) != 0 || is_whiteout(le.disk)) {
         out_.entries.pop_back();
         continue;
       }

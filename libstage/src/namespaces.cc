@@ -1,26 +1,27 @@
-// namespaces: clone into namespaces, id maps, mounts, seccomp listener (SPEC "stage-run --root").
+// namespaces: the one set-up sequence of --root and --sandbox: plan, user switch, namespaces, id maps, mounts, union capture, listeners (SPEC "stage-run").
 #include "stage/namespaces.h"
 
 #include <fcntl.h>
-#include <poll.h>
+#include <grp.h>
+#include <net/if.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
-#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/seccomp.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 
@@ -41,7 +42,6 @@ std::string sysctl(const char* path) {
 
 /// The usual fix when the kernel refuses a user namespace with `err`.
 std::string userns_fix(int err) {
-  std::string hint;
   if (sysctl("/proc/sys/user/max_user_namespaces") == "0" || err == ENOSPC)
     return "user.max_user_namespaces is 0 or exhausted (fix: sysctl -w user.max_user_namespaces=15000)";
   if (sysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0")
@@ -73,274 +73,17 @@ bool write_file(const std::string& path, const std::string& text) {
   return ok;
 }
 
-/// In the child: reports a failed step through the error pipe and ends.
-[[noreturn]] void child_fail(int err_fd, const std::string& message) {
-  ssize_t ignored = ::write(err_fd, message.data(), message.size());
-  (void)ignored;
-  ::_exit(126);
-}
-
-/// In the child: loads the user-notification filter; returns the listener.
-int load_notify_filter(bool in_user_namespace) {
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  if (!ctx) throw NamespaceError("seccomp filter: cannot set up");
-  int rc = 0;
-  for (uint32_t arch : supervised_arches()) {
-    rc = seccomp_arch_add(ctx, arch);
-    if (rc == -EEXIST) rc = 0;  // the native one is there from seccomp_init
-    if (rc != 0) break;
-  }
-  for (const auto& name : rc == 0 ? supervised_syscalls() : std::vector<std::string>{}) {
-    int nr = seccomp_syscall_resolve_name(name.c_str());
-    if (nr == __NR_SCMP_ERROR) continue;  // unknown to this libseccomp
-    rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
-    if (rc != 0) break;
-  }
-  // Outside a user namespace an unprivileged filter needs no_new_privs.
-  if (rc == 0 && !in_user_namespace && ::geteuid() != 0) rc = ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? -errno : 0;
-  if (rc == 0) rc = seccomp_load(ctx);
-  int fd = rc == 0 ? seccomp_notify_fd(ctx) : -1;
-  seccomp_release(ctx);
-  if (rc != 0) throw NamespaceError("seccomp filter: cannot load: " + why(-rc));
-  if (fd < 0) throw NamespaceError("seccomp filter: no user-notification listener (needs Linux 5.0 or later)");
-  return fd;
-}
-
-void send_fd(int sock, int fd) {
-  if (!send_message(sock, 'F', "", fd))
-    throw NamespaceError("seccomp filter: cannot hand the listener over: " + why(errno));
-}
-
-int receive_fd(int sock) {
-  char kind;
-  std::string text;
-  int fd = -1;
-  return receive_message(sock, kind, text, fd) && kind == 'F' ? fd : -1;
-}
-
 bool exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
 }
 
-/// In the child: makes `capture.prefix` show `capture.stage_dir`.
-void capture_prefix(const NamespacePolicy::Capture& capture, const std::string& scratch, size_t index) {
-  if (!exists(capture.prefix)) {
-    // The nearest ancestor that exists gets a read-only overlay whose top
-    // layer holds only the missing directories: nothing on the host
-    // changes, and the rest of the ancestor stays as it is.
-    std::string ancestor = capture.prefix;
-    do ancestor = ancestor.substr(0, std::max<size_t>(ancestor.rfind('/'), 1));
-    while (!exists(ancestor) && ancestor != "/");
-    if (ancestor == "/")
-      throw NamespaceError("union capture: cannot make '" + capture.prefix + "' appear: '/' is not overlaid");
-    if (scratch.empty()) throw NamespaceError("union capture: no scratch directory for '" + capture.prefix + "'");
-    std::string skeleton = scratch + "/skeleton" + std::to_string(index);
-    std::string missing = skeleton + capture.prefix.substr(ancestor.size());
-    for (size_t i = scratch.size() + 1; i <= missing.size(); ++i)
-      if (i == missing.size() || missing[i] == '/')
-        if (::mkdir(missing.substr(0, i).c_str(), 0755) != 0 && errno != EEXIST)
-          throw NamespaceError("union capture: cannot make '" + missing.substr(0, i) + "': " + why(errno));
-    std::string options = "lowerdir=" + skeleton + ":" + ancestor;
-    if (options.find(',') != std::string::npos)
-      throw NamespaceError("union capture: a ',' in '" + options + "' cannot be passed to overlayfs");
-    if (::mount("overlay", ancestor.c_str(), "overlay", MS_RDONLY, options.c_str()) != 0)
-      throw NamespaceError("union capture: overlay on '" + ancestor + "' to make '" + capture.prefix +
-                           "' appear: " + why(errno) + " (unprivileged overlayfs needs Linux 5.11)");
-  }
-  if (::mount(capture.stage_dir.c_str(), capture.prefix.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
-    throw NamespaceError("union capture: bind '" + capture.stage_dir + "' on '" + capture.prefix + "': " + why(errno));
+bool is_dir(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/// The child's steps after the parent wrote its id maps.
-[[noreturn]] void child_steps(const NamespacePolicy& policy, const std::function<void()>& exec_child, int go_fd,
-                              int sock, int err_fd) {
-  char go = 0;
-  ssize_t n;
-  do n = ::read(go_fd, &go, 1);
-  while (n < 0 && errno == EINTR);
-  if (n != 1) ::_exit(126);  // the parent reports why
-  try {
-    if (policy.user_root) {
-      // The maps exist now; become the namespace's root for real (the
-      // capabilities of a fresh user namespace belong to its uid 0).
-      if (::setresgid(0, 0, 0) != 0) throw NamespaceError("user namespace: setresgid(0): " + why(errno));
-      if (::setresuid(0, 0, 0) != 0) throw NamespaceError("user namespace: setresuid(0): " + why(errno));
-    }
-    if (policy.mount) {
-      if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
-        throw NamespaceError("mount namespace: cannot make mounts private: " + why(errno));
-      for (const auto& b : policy.binds) {
-        if (::mount(b.source.c_str(), b.target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
-          throw NamespaceError("bind mount: '" + b.source + "' on '" + b.target + "': " + why(errno));
-        if (b.read_only &&
-            ::mount(nullptr, b.target.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, nullptr) != 0)
-          throw NamespaceError("bind mount: read-only '" + b.target + "': " + why(errno));
-      }
-      for (size_t i = 0; i < policy.captures.size(); ++i) capture_prefix(policy.captures[i], policy.scratch_dir, i);
-    }
-    if (!policy.hostname.empty() &&
-        ::sethostname(policy.hostname.data(), policy.hostname.size()) != 0)
-      throw NamespaceError("UTS namespace: cannot set the host name: " + why(errno));
-    if (policy.supervise) {
-      int listener = load_notify_filter(policy.user_root);
-      send_fd(sock, listener);
-      ::close(listener);
-    }
-    ::close(sock);
-    if (policy.before_exec) policy.before_exec();
-  } catch (const std::exception& e) {
-    child_fail(err_fd, e.what());
-  }
-  exec_child();
-  ::_exit(127);
-}
-
-}  // namespace
-
-void check_namespace_support(const NamespacePolicy& policy) {
-  if (policy.user_root) {
-    if (sysctl("/proc/sys/user/max_user_namespaces") == "0")
-      throw NamespaceError("user namespace: " + userns_fix(ENOSPC));
-    if (::geteuid() != 0 && sysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0")
-      throw NamespaceError("user namespace: " + userns_fix(EPERM));
-  }
-  if (policy.supervise) {
-    // SECCOMP_GET_NOTIF_SIZES exists from Linux 5.0 on, with user notification;
-    // the supervisor lets unstaged calls continue (SECCOMP_USER_NOTIF_FLAG_CONTINUE, 5.5).
-    struct seccomp_notif_sizes sizes;
-    if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
-      throw NamespaceError("seccomp user notification: not available (needs Linux 5.5 or later with "
-                           "CONFIG_SECCOMP_FILTER): " + why(errno));
-    auto [major, minor] = kernel_version();
-    if (major < 5 || (major == 5 && minor < 5))
-      throw NamespaceError("seccomp user notification: Linux " + std::to_string(major) + "." + std::to_string(minor) +
-                           " lacks SECCOMP_USER_NOTIF_FLAG_CONTINUE (needs 5.5 or later)");
-  }
-}
-
-Spawned spawn_in_namespaces(const NamespacePolicy& policy, const std::function<void()>& exec_child) {
-  check_namespace_support(policy);
-  int go[2], err[2], sock[2];
-  if (::pipe2(go, O_CLOEXEC) != 0) throw NamespaceError("set-up: pipe: " + why(errno));
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(go[0]), ::close(go[1]);
-    throw NamespaceError("set-up: pipe: " + why(errno));
-  }
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) != 0) {
-    for (int fd : {go[0], go[1], err[0], err[1]}) ::close(fd);
-    throw NamespaceError("set-up: socketpair: " + why(errno));
-  }
-  UniqueFd go_read(go[0]), go_write(go[1]), err_read(err[0]), err_write(err[1]), sock_parent(sock[0]),
-      sock_child(sock[1]);
-
-  unsigned long flags = SIGCHLD;
-  if (policy.user_root) flags |= CLONE_NEWUSER;
-  if (policy.mount) flags |= CLONE_NEWNS;
-  if (policy.pid) flags |= CLONE_NEWPID;
-  if (!policy.hostname.empty()) flags |= CLONE_NEWUTS;
-  if (policy.net) flags |= CLONE_NEWNET;
-  uid_t uid = ::geteuid();
-  gid_t gid = ::getegid();
-
-  // Step 1: the child, in its namespaces (fork semantics: no new stack).
-  pid_t pid = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0));
-  if (pid < 0) {
-    int e = errno;
-    std::string what = policy.user_root ? "user namespace: " + userns_fix(e) : "namespaces";
-    throw NamespaceError(what + " (clone: " + why(e) + ")");
-  }
-  if (pid == 0) {
-    go_write = UniqueFd();
-    err_read = UniqueFd();
-    sock_parent = UniqueFd();
-    child_steps(policy, exec_child, go_read.get(), sock_child.get(), err_write.get());
-  }
-  go_read = UniqueFd();
-  err_write = UniqueFd();
-  sock_child = UniqueFd();
-  auto fail = [&](const std::string& message) -> NamespaceError {
-    ::kill(pid, SIGKILL);
-    int status;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return NamespaceError(message);
-  };
-
-  // Step 2: the id maps, written by the parent (the child's uid 0 is the caller).
-  if (policy.user_root) {
-    std::string proc = "/proc/" + std::to_string(pid);
-    uid_t out_uid = policy.outside_uid.value_or(uid);
-    gid_t out_gid = policy.outside_gid.value_or(gid);
-    if (!write_file(proc + "/setgroups", "deny") && errno != ENOENT)
-      throw fail("user namespace: cannot deny setgroups: " + why(errno));
-    if (!write_file(proc + "/uid_map", "0 " + std::to_string(out_uid) + " 1\n"))
-      throw fail("user namespace: cannot write the uid map: " + why(errno) + "; " + userns_fix(errno));
-    if (!write_file(proc + "/gid_map", "0 " + std::to_string(out_gid) + " 1\n"))
-      throw fail("user namespace: cannot write the gid map: " + why(errno) + "; " + userns_fix(errno));
-  }
-  char byte = 'g';
-  if (::write(go_write.get(), &byte, 1) != 1) throw fail("set-up: cannot start the child: " + why(errno));
-  go_write = UniqueFd();
-
-  Spawned out;
-  out.pid = pid;
-  // Step 3: the listener, then the child's verdict: EOF on the error pipe
-  // (closed by exec) means every step passed.
-  if (policy.supervise) out.notify_fd = UniqueFd(receive_fd(sock_parent.get()));
-  std::string message;
-  char buf[512];
-  for (;;) {
-    ssize_t n = ::read(err_read.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    message.append(buf, static_cast<size_t>(n));
-  }
-  if (!message.empty()) throw fail(message);
-  if (policy.supervise && !out.notify_fd) throw fail("seccomp filter: the child ended before handing over its listener");
-  return out;
-}
-
-// ---- --sandbox (issue 12) -------------------------------------------------
-
-void SetupSteps::failed(std::string_view step, int err) { failed(step, std::string_view(std::strerror(err))); }
-
-void SetupSteps::failed(std::string_view step, std::string_view reason) {
-  std::string text = std::string(step) + ": " + std::string(reason);
-  if (!best_effort_) throw SetupError(text);
-  skipped_.push_back(text);
-}
-
-bool SetupSteps::was_skipped(std::string_view step) const {
-  for (const auto& s : skipped_)
-    if (s.size() > step.size() && s.compare(0, step.size(), step) == 0 && s[step.size()] == ':') return true;
-  return false;
-}
-
-namespace {
-
-bool try_unshare(int flag, const char* step, SetupSteps& steps) {
-  if (::unshare(flag) == 0) return true;
-  steps.failed(step, errno);
-  return false;
-}
-
-// A fresh network namespace has only `lo`, and it is down.
-bool loopback_up() {
-  int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return false;
-  struct ifreq ifr = {};
-  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-  bool ok = ::ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
-  if (ok) {
-    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-    ok = ::ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
-  }
-  int saved = errno;
-  ::close(s);
-  errno = saved;
-  return ok;
-}
+// ---- Processes --------------------------------------------------------------
 
 // The exit status a waiting process passes on: the child's code, or 128+N
 // for a signal N (an init cannot die of the same signal itself).
@@ -367,9 +110,63 @@ bool loopback_up() {
   }
 }
 
-bool is_dir(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+// ---- Capabilities and the user ------------------------------------------------
+
+void drop_bounding_set() {
+  for (int cap = 0; cap <= 63; ++cap) {
+    if (::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0) break;  // past the last capability this kernel knows
+    if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+      throw NamespaceError("empty capability bounding set: " + why(errno));
+  }
+}
+
+// Never skipped, whatever the mode: a build that stays root is no sandbox.
+void become_user(const NamespacePolicy::User& user) {
+  drop_bounding_set();
+  if (::setgroups(0, nullptr) != 0 || ::setresgid(user.gid, user.gid, user.gid) != 0 ||
+      ::setresuid(user.uid, user.uid, user.uid) != 0)
+    throw NamespaceError("switch to user " + user.name + ": " + why(errno));
+  uid_t r, e, s;
+  if (::getresuid(&r, &e, &s) != 0 || r != user.uid || e != user.uid || s != user.uid)
+    throw NamespaceError("switch to user " + user.name + ": still privileged");
+  // The switch made us undumpable, which leaves /proc/self (uid_map) to root.
+  ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+// ---- seccomp ------------------------------------------------------------------
+
+/// Loads the user-notification filter of the recorded calls; returns the listener.
+int load_notify_filter() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx) throw NamespaceError("seccomp filter: cannot set up");
+  int rc = add_supervised_rules(ctx);
+  // Without CAP_SYS_ADMIN (a confined command dropped it) a filter needs no_new_privs.
+  if (rc == 0) rc = seccomp_load(ctx);
+  if (rc == -EACCES && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0) rc = seccomp_load(ctx);
+  int fd = rc == 0 ? seccomp_notify_fd(ctx) : -1;
+  seccomp_release(ctx);
+  if (rc != 0) throw NamespaceError("seccomp filter: cannot load: " + why(-rc));
+  if (fd < 0) throw NamespaceError("seccomp filter: no user-notification listener (needs Linux 5.0 or later)");
+  return fd;
+}
+
+// ---- Mounts -------------------------------------------------------------------
+
+// A fresh network namespace has only `lo`, and it is down.
+bool loopback_up() {
+  int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return false;
+  struct ifreq ifr = {};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  bool ok = ::ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
+  if (ok) {
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    ok = ::ioctl(s, SIOCSIFFLAGS, &ifr) == 0;
+  }
+  int saved = errno;
+  ::close(s);
+  errno = saved;
+  return ok;
 }
 
 // Makes `path` exist (as a directory, or an empty file) to mount on; inside a
@@ -381,10 +178,10 @@ void make_mountpoint(const std::string& path, bool dir) {
     if (path[i] != '/') continue;
     std::string parent = path.substr(0, i);
     if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST)
-      throw SetupError("mount point '" + parent + "': " + std::strerror(errno));
+      throw NamespaceError("mount point '" + parent + "': " + why(errno));
   }
   int rc = dir ? ::mkdir(path.c_str(), 0755) : ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (rc < 0) throw SetupError("mount point '" + path + "': " + std::strerror(errno));
+  if (rc < 0) throw NamespaceError("mount point '" + path + "': " + why(errno));
   if (!dir) ::close(rc);
 }
 
@@ -427,145 +224,475 @@ std::vector<Clone> clone_all(const std::vector<std::string>& paths, bool dirs, b
   std::vector<Clone> out;
   for (const auto& p : sorted) {
     int fd = clone_tree(p, dirs);
-    if (fd < 0) throw SetupError("bind '" + p + "': " + std::strerror(errno));
-    if (read_only && !set_read_only(fd)) throw SetupError("bind '" + p + "' read-only: " + std::strerror(errno));
-    struct stat st;
-    bool dir = ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-    out.push_back({p, fd, dir});
+    if (fd < 0) throw NamespaceError("bind '" + p + "': " + why(errno));
+    if (read_only && !set_read_only(fd)) throw NamespaceError("bind '" + p + "' read-only: " + why(errno));
+    out.push_back({p, fd, is_dir(p)});
   }
   return out;
 }
 
-void attach_all(const std::vector<Clone>& clones) {
-  for (const auto& c : clones) {
+void attach_all(std::vector<Clone>& clones) {
+  for (auto& c : clones) {
     make_mountpoint(c.path, c.dir);
-    if (!attach(c.fd, c.path)) throw SetupError("bind '" + c.path + "': " + std::strerror(errno));
+    if (!attach(c.fd, c.path)) throw NamespaceError("bind '" + c.path + "': " + why(errno));
     ::close(c.fd);
+    c.fd = -1;
   }
 }
 
-// The mount namespace's view: the host read-only, the build's trees
-// writable, private temp directories, a minimal /dev, a fresh /proc, homes
-// and secrets hidden. Runs as PID 1 of the new PID namespace (for /proc).
-void setup_mounts(const SandboxView& policy, SetupSteps& steps, bool fresh_proc) {
-  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-    steps.failed("private mounts", errno);
-    return;  // without it our mounts would reach the host
+void close_all(std::vector<Clone>& clones) {
+  for (auto& c : clones)
+    if (c.fd >= 0) ::close(c.fd), c.fd = -1;
+}
+
+void make_dirs(const std::string& path, size_t from) {
+  for (size_t i = from; i <= path.size(); ++i)
+    if (i == path.size() || path[i] == '/')
+      if (::mkdir(path.substr(0, i).c_str(), 0755) != 0 && errno != EEXIST)
+        throw NamespaceError("union capture: cannot make '" + path.substr(0, i) + "': " + why(errno));
+}
+
+/// Makes `capture.prefix` show the host's prefix with the stage's directory
+/// as its writable top layer (or, where the host has no such prefix, the
+/// stage's directory alone), and the stage's path show the same.
+void capture_prefix(const NamespacePolicy::Capture& capture, const std::string& upper, const std::string& scratch,
+                    size_t index, bool user_namespace) {
+  if (scratch.empty()) throw NamespaceError("union capture: no scratch directory for '" + capture.prefix + "'");
+  if (!exists(capture.prefix)) {
+    // The nearest ancestor that exists gets a read-only overlay whose top
+    // layer holds only the missing directories: nothing on the host
+    // changes, and the rest of the ancestor stays as it is.
+    std::string ancestor = capture.prefix;
+    do ancestor = ancestor.substr(0, std::max<size_t>(ancestor.rfind('/'), 1));
+    while (!exists(ancestor) && ancestor != "/");
+    if (ancestor == "/")
+      throw NamespaceError("union capture: cannot make '" + capture.prefix + "' appear: '/' is not overlaid");
+    std::string skeleton = scratch + "/skeleton" + std::to_string(index);
+    make_dirs(skeleton + capture.prefix.substr(ancestor.size()), scratch.size() + 1);
+    std::string options = "lowerdir=" + skeleton + ":" + ancestor;
+    if (options.find(',') != std::string::npos)
+      throw NamespaceError("union capture: a ',' in '" + options + "' cannot be passed to overlayfs");
+    if (::mount("overlay", ancestor.c_str(), "overlay", MS_RDONLY, options.c_str()) != 0)
+      throw NamespaceError("union capture: overlay on '" + ancestor + "' to make '" + capture.prefix +
+                           "' appear: " + why(errno) + " (unprivileged overlayfs needs Linux 5.11)");
+    // Nothing of the host's to layer: the stage's directory is the prefix.
+    if (::mount(capture.stage_dir.c_str(), capture.prefix.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+      throw NamespaceError("union capture: bind '" + capture.stage_dir + "' on '" + capture.prefix + "': " + why(errno));
+    return;
   }
-  // Every bind source is cloned before the first mount hides it (the build
-  // directory may lie in the host's /tmp).
-  auto writable = clone_all(policy.writable_trees, true, false);
-  auto files = clone_all(policy.writable_files, false, false);
-  auto readable = clone_all(policy.readable, true, true);
-  auto devices = clone_all(policy.dev_nodes, false, false);
+  // The host's prefix below, the stage above: a build sees the host's files,
+  // its writes land in the stage, and a deletion of a host file leaves a
+  // whiteout in the stage instead of touching the host. The overlay's work
+  // directory lies beside the stage, on its file system, never in it.
+  std::string work = scratch + "/work" + std::to_string(index);
+  make_dirs(work, scratch.size() + 1);
+  std::string options = "lowerdir=" + capture.prefix + ",upperdir=" + upper + ",workdir=" + work;
+  // In a user namespace the trusted.overlay.* xattrs are out of reach.
+  if (user_namespace) options += ",userxattr";
+  for (const std::string* p : {&capture.prefix, &upper, static_cast<const std::string*>(&work)})
+    if (p->find_first_of(",:\\") != std::string::npos)
+      throw NamespaceError("union capture: '" + *p + "' holds a ',', ':' or '\\', which overlayfs options cannot carry");
+  if (::mount("overlay", capture.prefix.c_str(), "overlay", 0, options.c_str()) != 0)
+    throw NamespaceError("union capture: overlay of '" + capture.stage_dir + "' on '" + capture.prefix +
+                         "': " + why(errno) + " (unprivileged overlayfs needs Linux 5.11)");
+  // The drop-ins write the stage's path: the same overlay there keeps one view.
+  if (::mount(capture.prefix.c_str(), capture.stage_dir.c_str(), nullptr, MS_BIND, nullptr) != 0)
+    throw NamespaceError("union capture: bind '" + capture.prefix + "' on '" + capture.stage_dir + "': " + why(errno));
+}
 
-  int host = clone_tree("/", true);
-  bool pivoted = false;
-  if (host < 0) {
-    steps.failed("read-only host", errno);
-  } else if (!set_read_only(host)) {
-    steps.failed("read-only host", errno);
-    ::close(host);
-  } else {
-    // The read-only copy becomes the root: attach it on this namespace's
-    // /tmp, make it / and drop the old root.
-    if (!attach(host, "/tmp")) throw SetupError(std::string("read-only host: ") + std::strerror(errno));
-    ::close(host);
-    if (::chdir("/tmp") != 0 || ::syscall(SYS_pivot_root, ".", ".") != 0 || ::umount2(".", MNT_DETACH) != 0 ||
-        ::chdir("/") != 0)
-      throw SetupError(std::string("pivot_root: ") + std::strerror(errno));
-    pivoted = true;
-  }
-  (void)pivoted;
+// ---- The sequence -------------------------------------------------------------
 
-  if (fresh_proc && ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
-    steps.failed("/proc of the PID namespace", errno);
-
-  for (const auto& dir : policy.private_dirs)
-    if (is_dir(dir) && !mount_tmpfs(dir, "1777")) steps.failed("private " + dir, errno);
-
-  bool dev = false;
-  if (!policy.dev_nodes.empty()) {
-    dev = mount_tmpfs("/dev", "0755");
-    if (!dev) steps.failed("minimal /dev", errno);
-  }
-  if (dev) {
-    attach_all(devices);
-    for (const auto& [name, target] : {std::pair{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
-                                       {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}})
-      if (::symlink(target, (std::string("/dev/") + name).c_str()) != 0)
-        throw SetupError(std::string("minimal /dev: ") + std::strerror(errno));
-    if (::mkdir("/dev/shm", 01777) != 0 || !mount_tmpfs("/dev/shm", "1777"))
-      throw SetupError(std::string("minimal /dev: /dev/shm: ") + std::strerror(errno));
-  } else {
-    for (const auto& c : devices) ::close(c.fd);
-  }
-
+/// The state the steps hand on to each other, in the child.
+struct Run {
+  Run(const NamespacePolicy& p, int channel) : policy(p), steps(p.best_effort), sock(channel) {}
+  const NamespacePolicy& policy;
+  SetupSteps steps;
+  int sock;
+  bool user_ns = false, mount_ns = false, pid_ns = false, net_ns = false, uts_ns = false;
+  bool private_mounts = false, dev = false;
+  int layers = -1;  // union capture in the view: a clone of the stage's parent (the overlays' layers)
+  uid_t outside_uid = 0;
+  gid_t outside_gid = 0;
+  std::vector<Clone> writable, files, readable, devices;
   std::vector<std::string> hidden;
-  for (const auto& h : policy.hidden) {
-    if (!is_dir(h)) continue;
-    if (!mount_tmpfs(h, "0755")) steps.failed("hide " + h, errno);
-    else hidden.push_back(h);
+};
+
+bool try_unshare(Run& r, int flag, const std::string& name) {
+  if (::unshare(flag) == 0) return true;
+  int e = errno;
+  if (flag == CLONE_NEWUSER) {
+    r.steps.failed(name, why(e) + "; " + userns_fix(e));
+    return false;
   }
-  attach_all(writable);
-  attach_all(files);
-  for (const auto& s : policy.secrets)
-    if (is_dir(s) && !mount_tmpfs(s, "0755", MS_RDONLY)) steps.failed("hide " + s, errno);
-  attach_all(readable);
-  // The tmpfs that hide, and /dev, took the mount points above; now no one
-  // may create anything in them.
-  for (const auto& h : hidden)
-    if (!remount_read_only(h)) steps.failed("hide " + h, errno);
-  if (dev && !remount_read_only("/dev")) steps.failed("minimal /dev", errno);
+  r.steps.failed(name, e);
+  return false;
+}
+
+// Forks; the parent closes its end of the channel and becomes `waiter`
+// (which never returns); the child goes on, and dies with its parent.
+void fork_below(Run& r, const std::string& step, void (*waiter)(pid_t)) {
+  pid_t child = ::fork();
+  if (child < 0) throw NamespaceError(step + ": " + why(errno));
+  if (child > 0) {
+    ::close(r.sock);
+    waiter(child);
+  }
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void send_listener(int sock, const char* which, int fd) {
+  bool sent = send_message(sock, 'F', which, fd);
+  int e = errno;
+  ::close(fd);
+  if (!sent) throw NamespaceError(std::string("seccomp filter: cannot hand the ") + which + " listener over: " + why(e));
+}
+
+void run_step(Run& r, const PlannedStep& s) {
+  const NamespacePolicy& p = r.policy;
+  const SandboxView* view = p.view ? &*p.view : nullptr;
+  switch (s.step) {
+    case Step::BecomeUser: become_user(*p.become); break;
+    case Step::UserNamespace:
+      // Inside, until the maps exist, our ids read as the overflow id.
+      r.outside_uid = ::geteuid();
+      r.outside_gid = ::getegid();
+      r.user_ns = try_unshare(r, CLONE_NEWUSER, s.name);
+      break;
+    case Step::IdMaps: {
+      if (!r.user_ns) break;
+      // The ns's creator may map its own ids, once, with setgroups denied.
+      std::string uid = std::to_string(r.outside_uid), gid = std::to_string(r.outside_gid);
+      std::string inside_uid = p.map_root ? "0" : uid, inside_gid = p.map_root ? "0" : gid;
+      auto refused = [&](const char* what) {
+        int e = errno;  // before anything else reads a file
+        return NamespaceError(s.name + ": cannot write the " + what + ": " + why(e));
+      };
+      if (!write_file("/proc/self/setgroups", "deny") && errno != ENOENT) throw refused("setgroups file");
+      if (!write_file("/proc/self/uid_map", inside_uid + " " + uid + " 1\n")) throw refused("uid map");
+      if (!write_file("/proc/self/gid_map", inside_gid + " " + gid + " 1\n")) throw refused("gid map");
+      break;
+    }
+    case Step::MountNamespace: r.mount_ns = try_unshare(r, CLONE_NEWNS, s.name); break;
+    case Step::PidNamespace: r.pid_ns = try_unshare(r, CLONE_NEWPID, s.name); break;
+    case Step::NetworkNamespace: r.net_ns = try_unshare(r, CLONE_NEWNET, s.name); break;
+    case Step::UtsNamespace: r.uts_ns = try_unshare(r, CLONE_NEWUTS, s.name); break;
+    case Step::IpcNamespace: try_unshare(r, CLONE_NEWIPC, s.name); break;
+    case Step::Loopback:
+      if (r.net_ns && !loopback_up()) r.steps.failed(s.name, errno);
+      break;
+    case Step::HostName:
+      // Never without a UTS namespace of our own: that would rename the host.
+      if (r.uts_ns && (::sethostname(p.hostname.data(), p.hostname.size()) != 0 || ::setdomainname("(none)", 6) != 0))
+        r.steps.failed(s.name, errno);
+      break;
+    case Step::ForkInit: {
+      fork_below(r, s.name, wait_and_exit);
+      // A session of its own: kill(0) and the terminal's signals stay inside.
+      ::setsid();
+      if (!r.pid_ns) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+      break;
+    }
+    case Step::PrivateMounts:
+      if (!r.mount_ns) break;
+      if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+        r.steps.failed(s.name, errno);  // without it our mounts would reach the host
+        break;
+      }
+      r.private_mounts = true;
+      // Every bind source is cloned before the first mount hides it (the
+      // build directory may lie in the host's /tmp).
+      if (view && !p.captures.empty() && !p.scratch_dir.empty()) {
+        std::string parent = p.scratch_dir.substr(0, std::max<size_t>(p.scratch_dir.rfind('/'), 1));
+        r.layers = clone_tree(parent, true);
+        if (r.layers < 0) throw NamespaceError(s.name + ": clone of '" + parent + "': " + why(errno));
+      }
+      if (view) {
+        r.writable = clone_all(view->writable_trees, true, false);
+        r.files = clone_all(view->writable_files, false, false);
+        r.readable = clone_all(view->readable, true, true);
+        r.devices = clone_all(view->dev_nodes, false, false);
+      }
+      break;
+    case Step::ReadOnlyHost: {
+      if (!r.private_mounts) break;
+      int host = clone_tree("/", true);
+      if (host < 0) {
+        r.steps.failed(s.name, errno);
+      } else if (!set_read_only(host)) {
+        r.steps.failed(s.name, errno);
+        ::close(host);
+      } else {
+        // The read-only copy becomes the root: attach it on this
+        // namespace's /tmp, make it / and drop the old root.
+        if (!attach(host, "/tmp")) throw NamespaceError(s.name + ": " + why(errno));
+        ::close(host);
+        if (::chdir("/tmp") != 0 || ::syscall(SYS_pivot_root, ".", ".") != 0 || ::umount2(".", MNT_DETACH) != 0 ||
+            ::chdir("/") != 0)
+          throw NamespaceError(s.name + ": pivot_root: " + why(errno));
+      }
+      break;
+    }
+    case Step::FreshProc:
+      if (r.private_mounts && r.pid_ns && ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+        r.steps.failed(s.name, errno);
+      break;
+    case Step::PrivateDirs:
+      if (!r.private_mounts) break;
+      for (const auto& dir : view->private_dirs)
+        if (is_dir(dir) && !mount_tmpfs(dir, "1777")) r.steps.failed("private " + dir, errno);
+      break;
+    case Step::MinimalDev:
+      if (!r.private_mounts) break;
+      r.dev = mount_tmpfs("/dev", "0755");
+      if (!r.dev) {
+        r.steps.failed(s.name, errno);
+        close_all(r.devices);
+        break;
+      }
+      attach_all(r.devices);
+      for (const auto& [name, target] : {std::pair{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
+                                         {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}})
+        if (::symlink(target, (std::string("/dev/") + name).c_str()) != 0)
+          throw NamespaceError(s.name + ": " + why(errno));
+      if (::mkdir("/dev/shm", 01777) != 0 || !mount_tmpfs("/dev/shm", "1777"))
+        throw NamespaceError(s.name + ": /dev/shm: " + why(errno));
+      break;
+    case Step::HideHomes:
+      if (!r.private_mounts) break;
+      for (const auto& h : view->hidden) {
+        if (!is_dir(h)) continue;
+        if (!mount_tmpfs(h, "0755")) r.steps.failed("hide " + h, errno);
+        else r.hidden.push_back(h);
+      }
+      break;
+    case Step::WritableTrees:
+      if (!r.private_mounts) {
+        close_all(r.writable), close_all(r.files);
+        break;
+      }
+      attach_all(r.writable);
+      attach_all(r.files);
+      break;
+    case Step::Captures: {
+      if (!r.private_mounts) throw NamespaceError(s.name + ": needs a mount namespace of its own");
+      if (r.layers < 0) {
+        for (size_t i = 0; i < p.captures.size(); ++i)
+          capture_prefix(p.captures[i], p.captures[i].stage_dir, p.scratch_dir, i, r.user_ns);
+        break;
+      }
+      // In the sandbox's view the stage and the scratch directory are binds
+      // of their own, but overlayfs wants its upper and work directories on
+      // one mount: the clone of their common parent, taken before the view,
+      // serves for the set-up on the scratch directory's path, then goes.
+      std::string parent = p.scratch_dir.substr(0, p.scratch_dir.rfind('/'));
+      std::string via = p.scratch_dir + p.scratch_dir.substr(parent.size());
+      if (!attach(r.layers, p.scratch_dir)) throw NamespaceError(s.name + ": " + why(errno));
+      ::close(r.layers);
+      r.layers = -1;
+      for (size_t i = 0; i < p.captures.size(); ++i) {
+        const auto& c = p.captures[i];
+        std::string upper = p.scratch_dir + c.stage_dir.substr(parent.size());
+        capture_prefix(c, upper, via, i, r.user_ns);
+      }
+      if (::umount2(p.scratch_dir.c_str(), MNT_DETACH) != 0) throw NamespaceError(s.name + ": " + why(errno));
+      break;
+    }
+    case Step::Secrets:
+      if (!r.private_mounts) break;
+      for (const auto& secret : view->secrets)
+        if (is_dir(secret) && !mount_tmpfs(secret, "0755", MS_RDONLY)) r.steps.failed("hide " + secret, errno);
+      break;
+    case Step::Readable:
+      if (!r.private_mounts) {
+        close_all(r.readable);
+        break;
+      }
+      attach_all(r.readable);
+      break;
+    case Step::SealMounts:
+      // The tmpfs that hide, and /dev, took the mount points above; now no
+      // one may create anything in them.
+      for (const auto& h : r.hidden)
+        if (!remount_read_only(h)) r.steps.failed("hide " + h, errno);
+      if (r.dev && !remount_read_only("/dev")) r.steps.failed("minimal /dev", errno);
+      break;
+    case Step::WorkingDirectory:
+      if (::chdir(p.workdir.c_str()) != 0) throw NamespaceError(s.name + " '" + p.workdir + "': " + why(errno));
+      break;
+    case Step::ForkCommand:
+      fork_below(r, s.name, reap_until);
+      break;
+    case Step::Confine: {
+      int listener = p.confine(r.steps);
+      if (listener >= 0) send_listener(r.sock, "watch", listener);
+      break;
+    }
+    case Step::SupervisorFilter: send_listener(r.sock, "supervise", load_notify_filter()); break;
+    case Step::Exec:
+      break;  // child_steps() runs it: it reports the steps skipped on the way
+  }
+}
+
+[[noreturn]] void child_steps(const NamespacePolicy& policy, const std::vector<PlannedStep>& plan,
+                              const std::function<void()>& exec_child, int sock) {
+  Run r(policy, sock);
+  for (const auto& s : plan) {
+    if (s.step == Step::Exec) {
+      for (const auto& skipped : r.steps.skipped()) send_message(sock, 'W', skipped);
+      exec_child();
+      ::_exit(127);
+    }
+    try {
+      SetupSteps strict(false);
+      // A step that may not be skipped fails closed even best-effort.
+      if (!s.skippable && policy.best_effort) {
+        std::swap(r.steps, strict);
+        try {
+          run_step(r, s);
+        } catch (...) {
+          std::swap(r.steps, strict);
+          throw;
+        }
+        std::swap(r.steps, strict);
+      } else {
+        run_step(r, s);
+      }
+    } catch (const std::exception& e) {
+      std::string text = e.what();
+      // Name the step when its own message does not.
+      if (text.rfind(s.name, 0) != 0 && s.step != Step::Confine) text = s.name + ": " + text;
+      send_message(sock, 'E', text);
+      ::_exit(125);
+    }
+  }
+  ::_exit(127);  // the plan ends with Exec
 }
 
 }  // namespace
 
-void enter_namespaces(const SandboxView& policy, SetupSteps& steps, const std::vector<int>& close_fds) {
-  uid_t uid = ::geteuid();
-  gid_t gid = ::getegid();
-  // The user namespace first: it owns the others, and gives capabilities
-  // over them only. The caller's ids map to themselves.
-  if (try_unshare(CLONE_NEWUSER, "user namespace", steps)) {
-    if (!write_file("/proc/self/setgroups", "deny") && errno != ENOENT) steps.failed("id maps", errno);
-    if (!write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1\n") ||
-        !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1\n"))
-      steps.failed("id maps", errno);
-  }
-  bool mnt = try_unshare(CLONE_NEWNS, "mount namespace", steps);
-  bool pid = try_unshare(CLONE_NEWPID, "PID namespace", steps);
-  bool net = try_unshare(CLONE_NEWNET, "network namespace", steps);
-  bool uts = try_unshare(CLONE_NEWUTS, "UTS namespace", steps);
-  try_unshare(CLONE_NEWIPC, "IPC namespace", steps);
-  if (net && !loopback_up()) steps.failed("loopback", errno);
-  // Never without a UTS namespace of our own: that would rename the host.
-  if (uts) {
-    if (::sethostname(policy.hostname.data(), policy.hostname.size()) != 0 || ::setdomainname("(none)", 6) != 0)
-      steps.failed("host name", errno);
-  }
+void SetupSteps::failed(std::string_view step, int err) { failed(step, std::string_view(std::strerror(err))); }
 
-  pid_t init = ::fork();
-  if (init < 0) throw SetupError(std::string("fork: ") + std::strerror(errno));
-  if (init > 0) {
-    for (int fd : close_fds) ::close(fd);
-    wait_and_exit(init);
-  }
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  // A session of its own: kill(0) and the terminal's signals stay inside.
-  ::setsid();
-  if (!pid) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-  if (mnt) setup_mounts(policy, steps, pid);
-  if (!policy.workdir.empty() && ::chdir(policy.workdir.c_str()) != 0)
-    throw SetupError("working directory '" + policy.workdir + "': " + std::strerror(errno));
-
-  pid_t command = ::fork();
-  if (command < 0) throw SetupError(std::string("fork: ") + std::strerror(errno));
-  if (command > 0) {
-    for (int fd : close_fds) ::close(fd);
-    reap_until(command);
-  }
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+void SetupSteps::failed(std::string_view step, std::string_view reason) {
+  std::string text = std::string(step) + ": " + std::string(reason);
+  if (!best_effort_) throw SetupError(text);
+  skipped_.push_back(text);
 }
+
+bool SetupSteps::was_skipped(std::string_view step) const {
+  for (const auto& s : skipped_)
+    if (s.size() > step.size() && s.compare(0, step.size(), step) == 0 && s[step.size()] == ':') return true;
+  return false;
+}
+
+std::vector<PlannedStep> plan_steps(const NamespacePolicy& p) {
+  std::vector<PlannedStep> out;
+  auto add = [&](Step step, std::string name, bool skippable) { out.push_back({step, std::move(name), skippable}); };
+  bool mount = p.mount || p.view || !p.captures.empty();
+  // --root rests on its user namespace and on union capture: never skipped.
+  bool essential_user = p.map_root || p.supervise;
+  if (p.become) add(Step::BecomeUser, "switch to user " + p.become->name, false);
+  if (p.user) {
+    add(Step::UserNamespace, "user namespace", !essential_user);
+    add(Step::IdMaps, "id maps", false);
+  }
+  if (mount) add(Step::MountNamespace, "mount namespace", p.captures.empty());
+  if (p.pid) add(Step::PidNamespace, "PID namespace", true);
+  if (p.net) add(Step::NetworkNamespace, "network namespace", true);
+  if (!p.hostname.empty()) add(Step::UtsNamespace, "UTS namespace", true);
+  if (p.ipc) add(Step::IpcNamespace, "IPC namespace", true);
+  if (p.net) add(Step::Loopback, "loopback", true);
+  if (!p.hostname.empty()) add(Step::HostName, "host name", true);
+  // The init forks before the mounts: /proc must be the new PID namespace's.
+  if (p.pid) add(Step::ForkInit, "fork", false);
+  if (mount) add(Step::PrivateMounts, "private mounts", p.captures.empty());
+  if (p.view) {
+    add(Step::ReadOnlyHost, "read-only host", true);
+    if (p.pid) add(Step::FreshProc, "/proc of the PID namespace", true);
+    add(Step::PrivateDirs, "private temporary directories", true);
+    if (!p.view->dev_nodes.empty()) add(Step::MinimalDev, "minimal /dev", true);
+    add(Step::HideHomes, "hide homes", true);
+    add(Step::WritableTrees, "bind", false);
+  }
+  // After the writable trees: the stage (the overlays' upper layers) is one.
+  if (!p.captures.empty()) add(Step::Captures, "union capture", false);
+  if (p.view) {
+    add(Step::Secrets, "hide secrets", true);
+    add(Step::Readable, "allow read", false);
+    add(Step::SealMounts, "seal mounts", true);
+  }
+  if (!p.workdir.empty()) add(Step::WorkingDirectory, "working directory", false);
+  if (p.pid) add(Step::ForkCommand, "fork", false);
+  if (p.confine) add(Step::Confine, "confine", true);
+  // Last: its listener answers nothing until the caller supervises, after exec.
+  if (p.supervise) add(Step::SupervisorFilter, "seccomp filter", false);
+  add(Step::Exec, "exec", false);
+  return out;
+}
+
+void check_namespace_support(const NamespacePolicy& policy) {
+  if (policy.user && !policy.best_effort) {
+    if (sysctl("/proc/sys/user/max_user_namespaces") == "0")
+      throw NamespaceError("user namespace: " + userns_fix(ENOSPC));
+    if (::geteuid() != 0 && sysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0")
+      throw NamespaceError("user namespace: " + userns_fix(EPERM));
+  }
+  if (policy.supervise) {
+    // SECCOMP_GET_NOTIF_SIZES exists from Linux 5.0 on, with user notification;
+    // the supervisor lets unstaged calls continue (SECCOMP_USER_NOTIF_FLAG_CONTINUE, 5.5).
+    struct seccomp_notif_sizes sizes;
+    if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
+      throw NamespaceError("seccomp user notification: not available (needs Linux 5.5 or later with "
+                           "CONFIG_SECCOMP_FILTER): " + why(errno));
+    auto [major, minor] = kernel_version();
+    if (major < 5 || (major == 5 && minor < 5))
+      throw NamespaceError("seccomp user notification: Linux " + std::to_string(major) + "." + std::to_string(minor) +
+                           " lacks SECCOMP_USER_NOTIF_FLAG_CONTINUE (needs 5.5 or later)");
+  }
+}
+
+Spawned spawn_in_namespaces(const NamespacePolicy& policy, const std::function<void()>& exec_child) {
+  check_namespace_support(policy);
+  std::vector<PlannedStep> plan = plan_steps(policy);
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    throw NamespaceError("set-up: socketpair: " + why(errno));
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  pid_t pid = ::fork();
+  if (pid < 0) throw NamespaceError("set-up: fork: " + why(errno));
+  if (pid == 0) {
+    ours = UniqueFd();
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    child_steps(policy, plan, exec_child, theirs.release());
+  }
+  theirs = UniqueFd();
+  // The child's reports until the command is exec'd (its end of the channel
+  // is close-on-exec; the processes above it close theirs).
+  Spawned out;
+  out.pid = pid;
+  std::string error;
+  char kind;
+  std::string text;
+  int fd;
+  while (receive_message(ours.get(), kind, text, fd)) {
+    if (kind == 'W') out.skipped.push_back(text);
+    else if (kind == 'E') error = text;
+    else if (kind == 'F' && fd >= 0 && text == "supervise") out.notify_fd = UniqueFd(fd);
+    else if (kind == 'F' && fd >= 0 && text == "watch") out.watch_fd = UniqueFd(fd);
+    else if (fd >= 0) ::close(fd);
+  }
+  if (error.empty() && policy.supervise && !out.notify_fd)
+    error = "seccomp filter: the child ended before handing over its listener";
+  if (!error.empty()) {
+    ::kill(pid, SIGKILL);
+    int status;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    throw NamespaceError(error);
+  }
+  return out;
+}
+
+bool is_whiteout(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0); }
 
 bool send_message(int sock, char kind, const std::string& text, int fd) {
   std::string body = kind + text;

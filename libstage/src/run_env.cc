@@ -2,6 +2,7 @@
 #include "stage/run_env.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -88,39 +89,187 @@ Config run_config(const RunOptions& options, const EnvLookup& env) {
   });
 }
 
-NamespacePolicy root_namespace_policy(const RunOptions& options) {
+namespace {
+
+// nftw() has no closure: the capture being mirrored.
+struct Mirror {
+  std::string host_prefix, stage_dir;
+  std::vector<std::string>* made;
+  int error = 0;
+};
+Mirror* g_mirror = nullptr;
+
+int mirror_one(const char* path, const struct stat* st, int type, struct FTW*) {
+  if (type != FTW_D) return 0;
+  std::string rel = std::string(path).substr(g_mirror->host_prefix.size());
+  if (rel.empty()) return 0;
+  std::string target = g_mirror->stage_dir + rel;
+  if (::mkdir(target.c_str(), (st->st_mode & 07777) | 0700) == 0) g_mirror->made->push_back(target);
+  else if (errno != EEXIST) return g_mirror->error = errno;
+  return 0;
+}
+
+}  // namespace
+
+NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandbox) {
   NamespacePolicy policy;
-  policy.user_root = options.root;
-  policy.supervise = options.root;
-  if (!options.root) return policy;
+  if (options.root) {
+    policy.user = true;
+    policy.map_root = true;
+    policy.supervise = true;
+  }
+  if (sandbox) {
+    policy.user = true;
+    policy.mount = true;
+    policy.pid = policy.net = policy.ipc = true;
+    policy.hostname = sandbox->namespaces.hostname;
+    policy.workdir = sandbox->namespaces.workdir;
+    policy.best_effort = sandbox->best_effort;
+    if (sandbox->switch_user) policy.become = NamespacePolicy::User{sandbox->user, sandbox->uid, sandbox->gid};
+    // One listener per process: confine()'s filter traps the supervisor's calls too.
+    sandbox->supervised = options.root;
+    policy.supervise = false;
+    const SandboxPolicy* confined = sandbox;
+    policy.confine = [confined](SetupSteps& steps) { return confine(*confined, steps); };
+  }
+  if (!options.root) {
+    if (sandbox) policy.view = sandbox->namespaces;
+    return policy;
+  }
   Config config = run_config(options);
   std::vector<std::string> prefixes;
   for (const auto& p : config.map)
     if (p != "/") prefixes.push_back(p);
-  if (prefixes.empty()) return policy;  // the default map "/": no capture (README)
-  Session session(config);
-  for (const auto& prefix : prefixes) {
-    if (path_within(options.destdir, prefix) || path_within(prefix, options.destdir))
-      throw ConfigError("cannot capture '" + prefix + "': the stage '" + options.destdir + "' lies in it");
-    Place place = session.place(prefix, true);
-    std::string failed;
-    int err = session.make_dirs(place, prefix, true, 0755, nullptr, &failed);
-    if (err) throw ConfigError("cannot create '" + options.destdir + prefix + "': " + std::strerror(err));
-    policy.captures.push_back({options.destdir + prefix, prefix});
+  if (!prefixes.empty()) {
+    Session session(config);
+    for (const auto& prefix : prefixes) {
+      if (path_within(options.destdir, prefix) || path_within(prefix, options.destdir))
+        throw ConfigError("cannot capture '" + prefix + "': the stage '" + options.destdir + "' lies in it");
+      Place place = session.place(prefix, true);
+      if (!place.staged)
+        throw ConfigError("cannot capture '" + prefix + "': it is passed through (STAGE_PASSTHROUGH: /tmp, /var/tmp, "
+                          "the build directory...), never staged");
+      std::string failed;
+      int err = session.make_dirs(place, prefix, true, 0755, nullptr, &failed);
+      if (err) throw ConfigError("cannot create '" + options.destdir + prefix + "': " + std::strerror(err));
+      policy.captures.push_back({options.destdir + prefix, prefix, {}});
+    }
+    if (session.finish() != 0) throw ConfigError("cannot record the captured prefixes");
+    policy.mount = true;
+    // Beside the stage, on its file system (overlayfs wants the work
+    // directory there), never in it: nothing of it is ever exported.
+    std::string tmpl = options.destdir + ".stagework.XXXXXX";
+    if (!::mkdtemp(tmpl.data()))
+      throw ConfigError("cannot create '" + tmpl + "' beside the stage: " + std::strerror(errno));
+    policy.scratch_dir = tmpl;
+    // The build is the root of a user namespace whose 0 is an ordinary user
+    // outside: it may not write the host's directories below a prefix, and
+    // the overlay keeps their owners. The stage mirrors them (removed after
+    // the run while empty), so that their merged view is the build's.
+    bool unprivileged = ::geteuid() != 0 || (sandbox && sandbox->switch_user);
+    for (auto& c : policy.captures) {
+      struct stat st;
+      if (!unprivileged || ::stat(c.prefix.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+      Mirror m{c.prefix, c.stage_dir, &c.mirrored};
+      g_mirror = &m;
+      int rc = ::nftw(c.prefix.c_str(), mirror_one, 32, FTW_PHYS | FTW_MOUNT);
+      g_mirror = nullptr;
+      if (rc != 0 && m.error) {
+        std::string message = "cannot mirror '" + c.prefix + "' in the stage: " + std::strerror(m.error);
+        release_namespace_policy(policy);
+        throw ConfigError(message);
+      }
+    }
   }
-  if (session.finish() != 0) throw ConfigError("cannot record the captured prefixes");
-  policy.mount = true;
-  std::string tmpl = "/tmp/stage-run-capture.XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw ConfigError(std::string("cannot create a scratch directory: ") + std::strerror(errno));
-  policy.scratch_dir = tmpl;
+  if (sandbox) {
+    // The captured prefixes count as writable trees; the scratch directory
+    // must be reachable and writable (and handed over) too.
+    if (!policy.scratch_dir.empty()) {
+      sandbox->namespaces.writable_trees.push_back(policy.scratch_dir);
+      sandbox->writable_trees.push_back(policy.scratch_dir);
+    }
+    for (const auto& c : policy.captures) sandbox->writable_trees.push_back(c.prefix);
+    policy.view = sandbox->namespaces;
+  }
   return policy;
 }
 
+namespace {
+
+// Removes a tree we made, whatever modes the kernel gave its parts (an
+// overlay's work directory is made mode 0).
+void remove_tree(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return;
+  if (S_ISDIR(st.st_mode)) {
+    ::chmod(path.c_str(), 0700);
+    if (DIR* d = ::opendir(path.c_str())) {
+      std::vector<std::string> names;
+      while (struct dirent* e = ::readdir(d))
+        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.push_back(e->d_name);
+      ::closedir(d);
+      for (const auto& n : names) remove_tree(path + "/" + n);
+    }
+    ::rmdir(path.c_str());
+  } else {
+    ::unlink(path.c_str());
+  }
+}
+
+// Whiteouts below `dir` (the stage's directory of `logical`), as logical paths.
+void find_whiteouts(const std::string& dir, const std::string& logical, std::vector<std::string>& out) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::pair<std::string, bool>> found;
+  while (struct dirent* e = ::readdir(d)) {
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+    if (e->d_type != DT_DIR && e->d_type != DT_CHR && e->d_type != DT_UNKNOWN) continue;
+    struct stat st;
+    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (is_whiteout(st)) found.emplace_back(e->d_name, false);
+    else if (S_ISDIR(st.st_mode)) found.emplace_back(e->d_name, true);
+  }
+  ::closedir(d);
+  for (const auto& [name, is_dir] : found) {
+    if (is_dir) find_whiteouts(dir + "/" + name, logical + "/" + name, out);
+    else out.push_back(logical + "/" + name);
+  }
+}
+
+}  // namespace
+
 void release_namespace_policy(const NamespacePolicy& policy) {
-  if (policy.scratch_dir.empty()) return;
-  // Only the skeleton directories the child made live there.
-  std::error_code ignored;
-  std::filesystem::remove_all(policy.scratch_dir, ignored);
+  for (const auto& c : policy.captures)
+    for (auto it = c.mirrored.rbegin(); it != c.mirrored.rend(); ++it) ::rmdir(it->c_str());  // ENOTEMPTY: used, kept
+  if (!policy.scratch_dir.empty()) remove_tree(policy.scratch_dir);
+}
+
+std::vector<std::string> finish_capture(const RunOptions& options, const NamespacePolicy& policy) {
+  std::vector<std::string> all;
+  if (policy.captures.empty()) return all;
+  // The mirrored directories the build put something in stay: recorded as
+  // `mkdir -p` would have made them (the host's mode, the default owner).
+  Session session(run_config(options));
+  for (const auto& c : policy.captures) {
+    for (const auto& dir : c.mirrored) {
+      struct stat st, host;
+      std::string logical = c.prefix + dir.substr(c.stage_dir.size());
+      if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || ::stat(logical.c_str(), &host) != 0) continue;
+      Place place = session.place(logical, false);
+      if (!place.staged || place.error) continue;
+      session.record(entry_for(place.logical, st, host.st_mode & 07777, session.default_owner(), session.default_group()));
+    }
+  }
+  if (session.finish() != 0) throw StoreError("cannot record the mirrored directories");
+  auto store = Store::open(options.db.empty() ? default_db_path(options.destdir) : options.db, Store::Access::ReadWrite);
+  for (const auto& c : policy.captures) {
+    std::vector<std::string> found;
+    find_whiteouts(c.stage_dir, c.prefix, found);
+    std::sort(found.begin(), found.end());
+    store->set_deletions(c.prefix, found);
+    all.insert(all.end(), found.begin(), found.end());
+  }
+  return all;
 }
 
 std::string dropin_executable(const RunOptions& options) {

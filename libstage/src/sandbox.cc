@@ -22,6 +22,7 @@
 #include <cstring>
 
 #include "stage/config.h"
+#include "stage/supervisor.h"
 
 namespace stage {
 
@@ -106,20 +107,6 @@ void drop_capabilities(SetupSteps& steps) {
   struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
   struct __user_cap_data_struct data[2] = {};
   if (::syscall(SYS_capset, &header, data) != 0) steps.failed("drop capabilities", errno);
-}
-
-void switch_user(const SandboxPolicy& policy) {
-  // Fail closed whatever the mode: a build that stays root is no sandbox.
-  SetupSteps strict(false);
-  drop_bounding_set(strict);
-  if (::setgroups(0, nullptr) != 0 || ::setresgid(policy.gid, policy.gid, policy.gid) != 0 ||
-      ::setresuid(policy.uid, policy.uid, policy.uid) != 0)
-    throw SetupError(why("switch to user " + policy.user));
-  uid_t r, e, s;
-  if (::getresuid(&r, &e, &s) != 0 || r != policy.uid || e != policy.uid || s != policy.uid)
-    throw SetupError("switch to user " + policy.user + ": still privileged");
-  // The switch made us undumpable, which leaves /proc/self (uid_map) to root.
-  ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
 // ---- Landlock -------------------------------------------------------------
@@ -239,7 +226,7 @@ constexpr int kWriteFlags[] = {O_WRONLY, O_RDWR, O_CREAT, O_TRUNC};
 // refuses them; calls that change the file system go to it too, only to be
 // seen (the mount namespace refuses them; the watcher lets them continue).
 // Returns the listener, or -1 when there is no seccomp.
-int apply_seccomp(SetupSteps& steps) {
+int apply_seccomp(SetupSteps& steps, bool supervised) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (!ctx) {
     steps.failed("seccomp", "cannot set up a filter");
@@ -264,51 +251,21 @@ int apply_seccomp(SetupSteps& steps) {
       rc |= seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
     }
   }
+  // --sandbox --root: one filter, one listener (the kernel allows one per
+  // chain), for the watched calls and the supervisor's alike; the latter
+  // take precedence (supervise() hands the rest to answer_watched()).
+  if (supervised && rc == 0) rc = add_supervised_rules(ctx);
   if (rc == 0) rc = seccomp_load(ctx);
   int fd = rc == 0 ? seccomp_notify_fd(ctx) : -1;
   seccomp_release(ctx);
   if (rc != 0 || fd < 0) {
-    steps.failed("seccomp", rc != 0 ? std::strerror(-rc) : "no notification listener");
+    std::string why = rc != 0 ? std::strerror(-rc) : "no notification listener";
+    // --root's records rest on it: never skipped then.
+    if (supervised) throw SetupError("seccomp: " + why);
+    steps.failed("seccomp", why);
     return -1;
   }
   return fd;
-}
-
-// ---- The channel between the sandboxed child and stage-run ----------------
-
-// Messages go through namespaces.h send_message()/receive_message().
-
-// The child: confine, report, exec. Never returns.
-[[noreturn]] void child(const SandboxPolicy& policy, int channel, const std::string& exe,
-                        const std::vector<std::string>& argv, const std::vector<std::string>& envp) {
-  try {
-    SetupSteps steps(policy.best_effort);
-    if (policy.switch_user) switch_user(policy);
-    enter_namespaces(policy.namespaces, steps, {channel});
-    drop_bounding_set(steps);
-    apply_limits(policy.limits, steps);
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) steps.failed("no_new_privs", errno);
-    apply_landlock(policy, steps);
-    int listener = apply_seccomp(steps);
-    drop_capabilities(steps);
-    for (const auto& s : steps.skipped()) send_message(channel, 'W', s);
-    if (listener >= 0) {
-      send_message(channel, 'F', "", listener);
-      ::close(listener);
-    }
-  } catch (const SetupError& e) {
-    send_message(channel, 'E', e.what());
-    ::_exit(125);
-  }
-  std::vector<char*> args, env;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  for (const auto& e : envp) env.push_back(const_cast<char*>(e.c_str()));
-  env.push_back(nullptr);
-  ::execve(exe.c_str(), args.data(), env.data());
-  int err = errno;
-  send_message(channel, 'X', "cannot run '" + exe + "': " + std::strerror(err));
-  ::_exit(err == ENOENT ? 127 : 126);
 }
 
 // ---- The watcher -------------------------------------------------------------
@@ -370,13 +327,71 @@ void note(SandboxRun& run, Denial kind, const std::string& example) {
   if (run.denials[kind]++ == 0) run.example[kind] = example;
 }
 
-// Answers every notification until no process uses the filter any more.
-void watch(int listener, SandboxRun& run) {
-  std::map<int, const Watched*> by_number;
-  for (const auto& w : kWatched) {
-    int nr = seccomp_syscall_resolve_name(w.name);
-    if (nr != __NR_SCMP_ERROR && nr >= 0) by_number[nr] = &w;
+}  // namespace
+
+namespace {
+
+const std::map<int, const Watched*>& watched_by_number() {
+  static const std::map<int, const Watched*> by_number = [] {
+    std::map<int, const Watched*> out;
+    for (const auto& w : kWatched) {
+      int nr = seccomp_syscall_resolve_name(w.name);
+      if (nr != __NR_SCMP_ERROR && nr >= 0) out[nr] = &w;
+    }
+    return out;
+  }();
+  return by_number;
+}
+
+}  // namespace
+
+bool answer_watched(const struct seccomp_notif& req, struct seccomp_notif_resp& resp, SandboxRun& run) {
+  const auto& by_number = watched_by_number();
+  auto it = by_number.find(req.data.nr);
+  if (it == by_number.end()) return false;
+  resp.id = req.id;
+  resp.error = 0;
+  resp.val = 0;
+  resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  const Watched& w = *it->second;
+  pid_t pid = static_cast<pid_t>(req.pid);
+  if (w.kind == Watch::Socket) {
+    resp.flags = 0;
+    resp.error = -EACCES;
+    note(run, Denial::Network, family_name(static_cast<int>(req.data.args[0])));
+  } else if (w.kind == Watch::IoUring) {
+    resp.flags = 0;
+    resp.error = -EPERM;
+    note(run, Denial::IoUring, "io_uring_setup");
+  } else {
+    bool writes = true;
+    if (w.kind == Watch::Openat2) {
+      uint64_t flags = 0;
+      struct iovec local = {&flags, sizeof flags};
+      struct iovec remote = {reinterpret_cast<void*>(req.data.args[2]), sizeof flags};
+      writes = ::process_vm_readv(pid, &local, 1, &remote, 1, 0) == sizeof flags &&
+               (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+    }
+    for (int i = 0; writes && i < w.ntargets; ++i) {
+      const Target& t = w.targets[i];
+      int dirfd = t.dirfd < 0 ? AT_FDCWD : static_cast<int>(req.data.args[t.dirfd]);
+      std::string path;
+      bool fd_only = t.path < 0;
+      if (!fd_only && !read_string(pid, req.data.args[t.path], path)) {
+        if (req.data.args[t.path] != 0) continue;  // unreadable: let the kernel judge
+        fd_only = true;                            // utimensat(fd, NULL, ...)
+      }
+      if (on_read_only_mount(pid, dirfd, path, fd_only)) {
+        Denial kind = w.kind == Watch::Metadata ? Denial::MetadataOutside : Denial::WriteOutside;
+        note(run, kind, fd_only ? std::string(w.name) + " of an open file" : path);
+        break;
+      }
+    }
   }
+  return true;
+}
+
+void watch_denials(int listener, SandboxRun& run) {
   struct seccomp_notif* req = nullptr;
   struct seccomp_notif_resp* resp = nullptr;
   if (seccomp_notify_alloc(&req, &resp) != 0) return;
@@ -390,45 +405,9 @@ void watch(int listener, SandboxRun& run) {
       std::memset(req, 0, sizeof *req);
       if (seccomp_notify_receive(listener, req) != 0) continue;  // the caller died meanwhile
       std::memset(resp, 0, sizeof *resp);
-      resp->id = req->id;
-      resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-      auto it = by_number.find(req->data.nr);
-      if (it != by_number.end()) {
-        const Watched& w = *it->second;
-        pid_t pid = static_cast<pid_t>(req->pid);
-        if (w.kind == Watch::Socket) {
-          resp->flags = 0;
-          resp->error = -EACCES;
-          note(run, Denial::Network, family_name(static_cast<int>(req->data.args[0])));
-        } else if (w.kind == Watch::IoUring) {
-          resp->flags = 0;
-          resp->error = -EPERM;
-          note(run, Denial::IoUring, "io_uring_setup");
-        } else {
-          bool writes = true;
-          if (w.kind == Watch::Openat2) {
-            uint64_t flags = 0;
-            struct iovec local = {&flags, sizeof flags};
-            struct iovec remote = {reinterpret_cast<void*>(req->data.args[2]), sizeof flags};
-            writes = ::process_vm_readv(pid, &local, 1, &remote, 1, 0) == sizeof flags &&
-                     (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
-          }
-          for (int i = 0; writes && i < w.ntargets; ++i) {
-            const Target& t = w.targets[i];
-            int dirfd = t.dirfd < 0 ? AT_FDCWD : static_cast<int>(req->data.args[t.dirfd]);
-            std::string path;
-            bool fd_only = t.path < 0;
-            if (!fd_only && !read_string(pid, req->data.args[t.path], path)) {
-              if (req->data.args[t.path] != 0) continue;  // unreadable: let the kernel judge
-              fd_only = true;                             // utimensat(fd, NULL, ...)
-            }
-            if (on_read_only_mount(pid, dirfd, path, fd_only)) {
-              Denial kind = w.kind == Watch::Metadata ? Denial::MetadataOutside : Denial::WriteOutside;
-              note(run, kind, fd_only ? std::string(w.name) + " of an open file" : path);
-              break;
-            }
-          }
-        }
+      if (!answer_watched(*req, *resp, run)) {
+        resp->id = req->id;
+        resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
       }
       seccomp_notify_respond(listener, resp);  // ENOENT: the caller died meanwhile
     }
@@ -437,24 +416,14 @@ void watch(int listener, SandboxRun& run) {
   seccomp_notify_free(req, resp);
 }
 
-}  // namespace
-
-void enter_sandbox(const SandboxPolicy& policy) {
-  SetupSteps steps(policy.best_effort);
+int confine(const SandboxPolicy& policy, SetupSteps& steps) {
   drop_bounding_set(steps);
   apply_limits(policy.limits, steps);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) steps.failed("no_new_privs", errno);
   apply_landlock(policy, steps);
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  int rc = ctx ? 0 : -ENOMEM;
-  for (int family : kDeniedFamilies)
-    if (rc == 0)
-      rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
-                            SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
-  if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_setup), 0);
-  if (rc == 0) rc = seccomp_load(ctx);
-  if (ctx) seccomp_release(ctx);
-  if (rc != 0) steps.failed("seccomp", std::strerror(-rc));
+  int listener = apply_seccomp(steps, policy.supervised);
+  drop_capabilities(steps);
+  return listener;
 }
 
 int landlock_abi() {
@@ -483,46 +452,47 @@ void hand_over(const SandboxPolicy& policy) {
       throw SetupError(why("hand '" + file + "' over to " + policy.user));
 }
 
-SandboxRun run_sandboxed(const SandboxPolicy& policy, const std::string& exe, const std::vector<std::string>& argv,
-                         const std::vector<std::string>& envp) {
+SandboxRun run_in_namespaces(const NamespacePolicy& ns, const std::string& exe, const std::vector<std::string>& argv,
+                             const std::vector<std::string>& envp, const SuperviseFn& supervise) {
   SandboxRun run;
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-    run.setup_error = why("socketpair");
+  // Everything the child needs is built before it starts.
+  std::vector<char*> args, env;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (const auto& e : envp) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
+  std::string failed = "stage-run: cannot run '" + (argv.empty() ? exe : argv[0]) + "': ";
+  Spawned child;
+  try {
+    child = spawn_in_namespaces(ns, [&] {
+      ::execve(exe.c_str(), args.data(), env.data());
+      int err = errno;
+      std::string line = failed + std::strerror(err) + "\n";
+      ssize_t ignored = ::write(2, line.data(), line.size());
+      (void)ignored;
+      ::_exit(err == ENOENT ? 127 : 126);
+    });
+  } catch (const NamespaceError& e) {
+    run.setup_error = e.what();
+    run.status = 2;
     return run;
   }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    run.setup_error = why("fork");
-    ::close(sv[0]);
-    ::close(sv[1]);
-    return run;
+  run.unenforced = child.skipped;
+  // --root: the supervisor answers its listener (with --sandbox, the one
+  // listener of both filters: confine() traps the supervised calls too) and
+  // hands the watched calls to answer_watched().
+  int listener = child.notify_fd ? child.notify_fd.get() : child.watch_fd.get();
+  if (supervise && listener >= 0) {
+    supervise(listener, child.pid, [&run](const struct seccomp_notif& req, struct seccomp_notif_resp& resp) {
+      return answer_watched(req, resp, run);
+    });
+  } else if (listener >= 0) {
+    watch_denials(listener, run);
   }
-  if (pid == 0) {
-    ::close(sv[0]);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    child(policy, sv[1], exe, argv, envp);
-  }
-  ::close(sv[1]);
-  // Until the command is exec'd (its end of the channel then closes).
-  int listener = -1;
-  char kind;
-  std::string text;
-  int fd;
-  while (receive_message(sv[0], kind, text, fd)) {
-    if (kind == 'W') run.unenforced.push_back(text);
-    else if (kind == 'E') run.setup_error = text;
-    else if (kind == 'X') run.exec_error = text;
-    else if (kind == 'F' && fd >= 0) listener = fd;
-    else if (fd >= 0) ::close(fd);
-  }
-  ::close(sv[0]);
-  if (listener >= 0) {
-    watch(listener, run);
-    ::close(listener);
-  }
+  child.notify_fd = UniqueFd();
+  child.watch_fd = UniqueFd();
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
+  while (::waitpid(child.pid, &status, 0) < 0)
     if (errno != EINTR) break;
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
   return run;

@@ -120,6 +120,15 @@ constexpr const char* kColumns = STAGE_BASE_COLUMNS ",caps,caps_dev,caps_ino,cap
 constexpr const char* kColumnsV2 = STAGE_BASE_COLUMNS ",NULL,NULL,NULL,NULL,NULL";
 #undef STAGE_BASE_COLUMNS
 
+// Schema 4: deletions under union capture (a host file a captured build
+// deleted or renamed away: a whiteout in the stage, never applied to the host).
+constexpr const char* kDeletionsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS deletions (
+  path TEXT PRIMARY KEY NOT NULL
+);
+)sql";
+
+
 const char* const kTypeNames[] = {"file", "dir", "link", "hardlink", "fifo", "char", "block"};
 
 /// "database 'FILE': MESSAGE": every message names the file.
@@ -440,9 +449,42 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  void set_deletions(const std::string& prefix, const std::vector<std::string>& paths) override {
+    release_snapshot();
+    exec("BEGIN IMMEDIATE");
+    try {
+      {
+        // Below the prefix: its path plus '/' up to its path plus '0' ('/' + 1).
+        Statement del(db_, "DELETE FROM deletions WHERE path > ? AND path < ?");
+        std::string base = prefix == "/" ? "" : prefix;
+        del.bind(1, base + "/");
+        del.bind(2, base + "0");
+        del.step();
+      }
+      for (const auto& p : paths) {
+        Statement ins(db_, "INSERT OR IGNORE INTO deletions(path) VALUES(?)");
+        ins.bind(1, p);
+        ins.step();
+      }
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::vector<std::string> list_deletions() override {
+    std::vector<std::string> out;
+    if (!has_table("deletions")) return out;
+    Statement st(db_, "SELECT path FROM deletions ORDER BY path");
+    while (st.step()) out.push_back(st.text(0));
+    return out;
+  }
+
   bool holds_anything() override {
     std::string sql = "SELECT EXISTS(SELECT 1 FROM entries) OR EXISTS(SELECT 1 FROM info)";
     if (has_table("runs")) sql += " OR EXISTS(SELECT 1 FROM runs)";
+    if (has_table("deletions")) sql += " OR EXISTS(SELECT 1 FROM deletions)";
     Statement st(db_, sql.c_str());
     return st.step() && st.integer(0) != 0;
   }
@@ -511,7 +553,7 @@ class SqliteStore final : public Store {
       sqlite3_close(mem);
       throw StoreError("cannot make a new database: out of memory");
     }
-    std::string sql = std::string(kSchema) + kRunsSchema + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
+    std::string sql = std::string(kSchema) + kRunsSchema + kDeletionsSchema + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
     char* err = nullptr;
     std::string image;
     if (sqlite3_exec(mem, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK) {
@@ -644,6 +686,7 @@ class SqliteStore final : public Store {
       version = user_version();
       if (version < 2) exec(kRunsSchema);
       if (version < 3) exec(kCapsSchema);
+      if (version < 4) exec(kDeletionsSchema);
       exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
       exec("COMMIT");
     } catch (...) {

@@ -1,4 +1,5 @@
-# Real packages install unchanged under stage-run --sandbox: the bundled
+# Real packages install unchanged under stage-run --sandbox and under
+# --sandbox --root: the bundled
 # example (as the invoking user, root in CI, and as nobody) and GNU hello 2.10
 # (Debian's source package `hello`): the stage-ls listing equals the one of a
 # plain stage-run of the same build tree (mtree: paths, types, modes, owners,
@@ -24,6 +25,13 @@ same_install() {
   check "$name: the stage is not empty" test "$(wc -l <"$T/plain-$name.mtree")" -gt 3
   if diff -u "$T/plain-$name.mtree" "$T/sandbox-$name.mtree"; then pass "$name: same entries, modes, owners, contents"
   else fail "$name: the sandboxed install differs"; fi
+  # The same under --sandbox --root: the build is root of its user namespace.
+  (cd "$dir" && $run "$STAGE_BIN/stage-run" --sandbox --root --destdir "$T/sandbox-root-$name" -- make "$@" >"$T/sandbox-root-$name.log" 2>&1)
+  expect_eq "$name: install under --sandbox --root" 0 $?
+  check "$name: nothing denied under --sandbox --root" eval "! grep -q 'sandbox denied' '$T/sandbox-root-$name.log'"
+  $run "$STAGE_BIN/stage-ls" --destdir "$T/sandbox-root-$name" --format mtree --unknown-id 60000 | grep -v '^#' >"$T/sandbox-root-$name.mtree"
+  if diff -u "$T/plain-$name.mtree" "$T/sandbox-root-$name.mtree"; then pass "$name: --sandbox --root: same entries, modes, owners, contents"
+  else fail "$name: the install under --sandbox --root differs"; fi
 }
 
 cp -r "$STAGE_SOURCE/examples/hello" "$T/example"

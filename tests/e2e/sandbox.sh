@@ -4,9 +4,14 @@
 # and content; an outside process survives; nothing the build started is
 # left; an outside abstract socket never sees a connection; a key in ~/.ssh
 # stays unread; the host name is neutral; only loopback; /dev minimal).
+#
+# e2e/sandbox-root runs the same blocks under `--sandbox --root`
+# (SANDBOX_EXTRA=--root): the build is root of its user namespace, nobody
+# outside, and every block must hold all the same.
 . "$STAGE_SOURCE/tests/lib.sh"
 SR=$STAGE_BIN/stage-run
-if ! out=$("$SR" -q --sandbox --destdir "$T/probe" -- true 2>&1); then
+SANDBOX_EXTRA=${SANDBOX_EXTRA:-}
+if ! out=$("$SR" -q --sandbox $SANDBOX_EXTRA --destdir "$T/probe" -- true 2>&1); then
   echo "skip: --sandbox cannot run on this kernel: $out"; exit 77
 fi
 # "Outside" is outside every writable tree and every temp directory.
@@ -28,7 +33,7 @@ inside() {
   local args=()
   while [ "$1" != -- ]; do args+=("$1"); shift; done
   shift
-  (cd "$B" && run env HOME="$H" "$SR" --sandbox "${args[@]}" -- sh -c "$1" >"$T/out" 2>"$T/err")
+  (cd "$B" && run env HOME="$H" "$SR" --sandbox $SANDBOX_EXTRA "${args[@]}" -- sh -c "$1" >"$T/out" 2>"$T/err")
 }
 state() { stat -c '%a %u %g %Y %s' "$1"; cat "$1"; }
 
@@ -49,7 +54,10 @@ for who in $whos; do
   # an empty bounding set, no_new_privs.
   inside "$who" -q --destdir "$B/dest" -- 'id -u; grep -E "^(CapBnd|CapEff|CapPrm|NoNewPrivs)" /proc/self/status'
   expect_eq "$who: 1. the command runs unprivileged" 0 $?
-  if [ "$who" = root ]; then expect_eq "root: 1. ... as nobody" 65534 "$(head -1 "$T/out")"
+  if [ -n "$SANDBOX_EXTRA" ]; then
+    # uid 0 of a user namespace mapped to nobody (or the user): no host privilege.
+    expect_eq "$who: 1. ... as root of its user namespace" 0 "$(head -1 "$T/out")"
+  elif [ "$who" = root ]; then expect_eq "root: 1. ... as nobody" 65534 "$(head -1 "$T/out")"
   else expect_eq "$who: 1. ... as itself" "$uid" "$(head -1 "$T/out")"; fi
   expect_eq "$who: 1. no capability, empty bounding set, no_new_privs" \
     "CapPrm: 0000000000000000 CapEff: 0000000000000000 CapBnd: 0000000000000000 NoNewPrivs: 1" \
@@ -152,7 +160,7 @@ while True:
     test -e /root/.stage-sandbox-secret.$$ && echo LEAK:root
     cat '$H/pub/data'"
   expect_eq "$who: 7. ~/.ssh, the home and /root unreadable; --allow-read opens a path" public "$(cat "$T/out")"
-  (cd "$H/proj" && run env HOME="$H" "$SR" -q --sandbox --destdir "$B/dest" -- sh -c \
+  (cd "$H/proj" && run env HOME="$H" "$SR" -q --sandbox $SANDBOX_EXTRA --destdir "$B/dest" -- sh -c \
     "echo built >out; cat ../.ssh/id_test 2>/dev/null && echo LEAK:ssh-key-from-home; exit 0" >"$T/out" 2>"$T/err")
   expect_eq "$who: 7. a build directory in the home works, the key stays unread" "0 built" "$? $(cat "$H/proj/out" "$T/out")"
 
@@ -196,12 +204,42 @@ while True:
   expect_eq "$who: the command's exit status" 7 $?
   expect_eq "$who: ... recorded" 7 "$(run "$STAGE_BIN/stage-ls" --destdir "$B/dest" --log | tail -1 | cut -f3)"
 
+  if [ -n "$SANDBOX_EXTRA" ]; then
+    # 13. Union capture inside the sandbox (issue 11): the captured prefix
+    # is a writable tree, the rest of the host stays read-only, the owner
+    # set by a plain chown is recorded, the host's prefix never appears.
+    P=/usr/stage-sandbox-root-$$
+    inside "$who" -q --map "$P" --destdir "$B/cap" -- "
+      mkdir -p $P/bin && echo hi >$P/bin/x && chown games $P/bin/x && chmod 640 $P/bin/x || echo FAIL:capture
+      echo x >/etc/stage-sandbox-root-$$ 2>/dev/null && echo LEAK:etc
+      exit 0"
+    expect_eq "$who: 13. the captured prefix is writable, the host is not" "" "$(cat "$T/out")"
+    check "$who: 13. the file written below the prefix is staged with its chown" \
+      grep -q "^-rw-r----- games  *root  *3 $P/bin/x\$" <(run "$STAGE_BIN/stage-ls" --destdir "$B/cap")
+    check "$who: 13. the host's prefix did not appear" test ! -e "$P" -a ! -e /etc/stage-sandbox-root-$$
+    # ... and over a prefix the host has: the build sees the host's files,
+    # deletes one; the host keeps it, the deletion is recorded. (Run by a
+    # user, $O lies in the home, which the sandbox hides: root only.)
+    [ "$MY_UID" -eq 0 ] || skip_part "13. capture over a prefix the host has (\$O is in the hidden home)"
+    [ "$MY_UID" -eq 0 ] && { P=$O/prefix-$who; mkdir -p "$P/bin"; echo old >"$P/bin/old"; echo data >"$P/bin/data"
+    [ "$who" = nobody ] && chown -R nobody:nogroup "$P"
+    hostview=$(ls -laR --time-style=full-iso "$P" | md5sum)
+    inside "$who" -q --map "$P" --destdir "$B/cap2" -- "
+      cat $P/bin/data >$P/bin/copy && rm -f $P/bin/old && test ! -e $P/bin/old || echo FAIL:overlay
+      exit 0"
+    expect_eq "$who: 13. over the host's prefix: its files seen, one deleted" "" "$(cat "$T/out")"
+    expect_eq "$who: 13. the host's prefix is unchanged" "$hostview" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
+    check "$who: 13. the copy is staged" grep -q " $P/bin/copy\$" <(run "$STAGE_BIN/stage-ls" --destdir "$B/cap2")
+    check "$who: 13. the deletion is listed by --check" grep -q "^deleted: $P/bin/old: " <(run "$STAGE_BIN/stage-ls" --destdir "$B/cap2" --check 2>&1); }
+  fi
+
   expect_eq "$who: the canary is unchanged at the end" "$before" "$(state "$c")"
   kill "$victim" 2>/dev/null
 done
 
-# Started as root, --user chooses the user, after handing it the trees.
-if [ "$MY_UID" -eq 0 ]; then
+# Started as root, --user chooses the user, after handing it the trees
+# (not with --root: the build is the root of its user namespace).
+if [ "$MY_UID" -eq 0 ] && [ -z "$SANDBOX_EXTRA" ]; then
   B=$T/build-daemon; H=$O/home-root; mkdir -p "$B"
   run() { "$@"; }
   inside root -q --user daemon --destdir "$B/dest" -- 'id -un; echo x >file'
@@ -218,10 +256,20 @@ fi
 # refused inside an unmapped user namespace) --sandbox exits 2 naming it and
 # runs nothing; --sandbox=best-effort runs and says what it did not enforce.
 B=$T/build-closed; mkdir -p "$B"; [ "$MY_UID" -eq 0 ] && chown nobody:nogroup "$B"
-(cd "$B" && as_nobody unshare -U "$SR" -q --sandbox --destdir "$B/dest" -- touch ran >"$T/out" 2>"$T/err")
+(cd "$B" && as_nobody unshare -U "$SR" -q --sandbox $SANDBOX_EXTRA --destdir "$B/dest" -- touch ran >"$T/out" 2>"$T/err")
 expect_eq "fail closed: exit 2" 2 $?
 check "fail closed: the message names the mechanism" grep -q '^stage-run: --sandbox: user namespace: ' "$T/err"
 check "fail closed: the command did not run" test ! -e "$B/ran"
+if [ -n "$SANDBOX_EXTRA" ]; then
+  # --root rests on its user namespace: best-effort cannot do without it.
+  (cd "$B" && as_nobody unshare -U "$SR" -q --sandbox=best-effort $SANDBOX_EXTRA --destdir "$B/dest" -- touch ran >"$T/out" 2>"$T/err")
+  expect_eq "best-effort --root: still exit 2 without a user namespace" 2 $?
+  check "best-effort --root: the message names it" grep -q '^stage-run: --sandbox: user namespace: ' "$T/err"
+  check "best-effort --root: the command did not run" test ! -e "$B/ran"
+  check "the host stayed untouched" test ! -e /usr/pkg/bin/prog
+  done_testing
+  exit $?
+fi
 (cd "$B" && as_nobody unshare -U "$SR" -q --sandbox=best-effort --destdir "$B/dest" -- touch ran >"$T/out" 2>"$T/err")
 expect_eq "best-effort: runs" 0 $?
 check "best-effort: the command ran" test -e "$B/ran"

@@ -398,6 +398,7 @@ TEST_CASE("store: a schema 2 database is read as it is, and upgraded to file cap
   // What a schema 2 stage wrote: no caps columns.
   for (const char* col : {"caps", "caps_dev", "caps_ino", "caps_mtime_ns", "caps_size"})
     s.query(std::string("ALTER TABLE entries DROP COLUMN ") + col);
+  s.query("DROP TABLE deletions");  // schema 4
   s.query("PRAGMA user_version=2");
   {
     auto ro = stage::Store::open(s.path, stage::Store::Access::ReadOnly);
@@ -408,7 +409,7 @@ TEST_CASE("store: a schema 2 database is read as it is, and upgraded to file cap
   }
   CHECK(s.query("PRAGMA user_version") == "2");  // a reader changes nothing
   auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
-  CHECK(s.query("PRAGMA user_version") == "3");
+  CHECK(s.query("PRAGMA user_version") == std::to_string(stage::kStoreSchemaVersion));
   stage::Entry e = file_entry("/old");
   e.caps = stage::FileCaps{std::string("\x01\x00\x00\x02\x00\x20\x00\x00\0\0\0\0\0\0\0\0\0\0\0\0", 20), {1, 2, 3, 4, 5}};
   stage::Store::Change change{e, stage::Store::kCaps};
@@ -423,4 +424,35 @@ TEST_CASE("store: a schema 2 database is read as it is, and upgraded to file cap
   // A record replaced whole (install over the file) has none.
   rw->commit({{file_entry("/old")}, {}, {}, {}, {}, {}});
   CHECK_FALSE(rw->get("/old")->caps);
+}
+
+TEST_CASE("store: union capture's deletions are replaced per prefix, listed in order, and count as content", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  CHECK(store->list_deletions().empty());
+  CHECK_FALSE(store->holds_anything());
+  store->set_deletions("/usr/pkg", {"/usr/pkg/bin/old", "/usr/pkg/bin/keep"});
+  store->set_deletions("/opt/x", {"/opt/x/a"});
+  CHECK(store->list_deletions() == std::vector<std::string>{"/opt/x/a", "/usr/pkg/bin/keep", "/usr/pkg/bin/old"});
+  CHECK(store->holds_anything());
+  // A later run below /usr/pkg replaces that prefix's deletions only; a
+  // sibling sharing the prefix's spelling ("/usr/pkg2") is not below it.
+  store->set_deletions("/usr/pkg2", {"/usr/pkg2/z"});
+  store->set_deletions("/usr/pkg", {"/usr/pkg/bin/old"});
+  CHECK(store->list_deletions() == std::vector<std::string>{"/opt/x/a", "/usr/pkg/bin/old", "/usr/pkg2/z"});
+  store->set_deletions("/usr/pkg", {});
+  CHECK(store->list_deletions() == std::vector<std::string>{"/opt/x/a", "/usr/pkg2/z"});
+}
+
+TEST_CASE("store: a schema 3 database has no deletions read-only, and gains the table when written", "[store]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create);
+  s.query("DROP TABLE deletions");
+  s.query("PRAGMA user_version=3");
+  CHECK(stage::Store::open(s.path, stage::Store::Access::ReadOnly)->list_deletions().empty());
+  CHECK(s.query("PRAGMA user_version") == "3");
+  auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+  CHECK(s.query("PRAGMA user_version") == "4");
+  rw->set_deletions("/p", {"/p/x"});
+  CHECK(rw->list_deletions() == std::vector<std::string>{"/p/x"});
 }

@@ -59,6 +59,7 @@ struct LoadedStage {
   Listing listing;
   ContentRefresh content;
   std::vector<InfoRecord> info;  ///< info manuals registered by install-info in `record` mode
+  std::vector<std::string> deletions;  ///< union capture: host files the build deleted (Store::list_deletions)
 };
 
 /// Opens the database read-only (StoreError, with a clear message, for a
@@ -75,6 +76,8 @@ std::vector<ListedEntry> select_entries(std::vector<ListedEntry> entries, const 
                                         bool untracked_only = false);
 /// The same selection for records that are gone.
 std::vector<Entry> select_missing(const std::vector<Entry>& missing, const std::vector<std::string>& paths);
+/// The same selection for logical paths (recorded deletions).
+std::vector<std::string> select_paths(const std::vector<std::string>& logical, const std::vector<std::string>& paths);
 
 /// The numeric id of a recorded owner: the target database's id for its name
 /// (the target decides), else the recorded id.

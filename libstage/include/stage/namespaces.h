@@ -1,12 +1,18 @@
-// namespaces: the kernel set-up of `stage-run --root` (and `--sandbox`): one
-// linear sequence of checked steps that starts a child in new namespaces.
+// namespaces: the kernel set-up of `stage-run --root` and `--sandbox`: one
+// linear sequence of checked steps, planned from a policy, that starts a
+// child in new namespaces.
 //
-// The parent clones the child into the namespaces the policy asks for, writes
-// its uid/gid maps, and lets it go on; the child then makes its mounts
-// private, sets the host name, loads the seccomp user-notification filter of
-// the recorded system calls (handing the listener to the parent), runs the
-// caller's last hook (Landlock, rlimits) and finally `exec_child`. Every step
-// fails closed: nothing runs half set up, and the error names the step.
+// Every combination of --root, --sandbox and --map goes through the same
+// sequence (plan_steps() lists it; spawn_in_namespaces() runs it): in a forked
+// child, optionally become the sandbox user, enter a user namespace and write
+// its own id maps, enter the other namespaces, bring loopback up and set the
+// host name, fork the PID namespace's init, make the mount view (the host
+// read-only, the writable trees, private temp directories, a minimal /dev, a
+// fresh /proc, hidden homes and secrets, the captured prefixes as overlays),
+// fork the command, confine it (the caller's hook: rlimits, Landlock,
+// seccomp), load the --root supervisor's filter, exec. Every step fails
+// closed with its name in the message, unless the policy is best-effort and
+// the step may be skipped (it is then reported).
 #pragma once
 
 #include <sys/types.h>
@@ -22,82 +28,10 @@
 
 namespace stage {
 
-/// What the child gets. Steps run in the order of the fields.
-struct NamespacePolicy {
-  /// A new user namespace in which the child is uid 0 and gid 0, mapped to
-  /// `outside_uid`/`outside_gid` (default: the caller's real ids; another id
-  /// needs CAP_SETUID/CAP_SETGID in the caller's namespace). The child has
-  /// no capability over the host's namespaces, whoever started it.
-  bool user_root = false;
-  std::optional<uid_t> outside_uid;
-  std::optional<gid_t> outside_gid;
-  /// A new mount namespace; every mount in it is made private (nothing
-  /// propagates back to the host), then `binds` are applied in order.
-  bool mount = false;
-  /// A bind mount in the child's mount namespace: `source` appears at `target`.
-  struct Bind {
-    std::string source, target;
-    bool read_only = false;
-  };
-  std::vector<Bind> binds;
-  /// Union capture (issue 11): after the binds, each `stage_dir` appears,
-  /// writable, at `prefix`. A prefix missing on the host is made to appear
-  /// first: its nearest existing ancestor gets a read-only overlay whose top
-  /// layer, built in `scratch_dir`, holds only the missing directories
-  /// (unprivileged overlayfs: Linux 5.11). Needs `mount`.
-  struct Capture {
-    std::string stage_dir, prefix;
-  };
-  std::vector<Capture> captures;
-  /// An existing, empty directory the child may write (overlay skeletons).
-  std::string scratch_dir;
-  /// A new PID namespace (the child is its PID 1; everything it starts dies with it).
-  bool pid = false;
-  /// A new UTS namespace with this host name (empty: no new UTS namespace).
-  std::string hostname;
-  /// A new network namespace (only a loopback device, down).
-  bool net = false;
-  /// Load the seccomp user-notification filter of the recorded calls
-  /// (supervisor.h: supervised_syscalls()); Spawned::notify_fd gets the listener.
-  bool supervise = false;
-  /// Runs last in the child, before exec_child (e.g. enter_sandbox); it
-  /// throws NamespaceError (or SandboxError) to stop the child. With
-  /// `supervise` it runs under the filter while no supervisor answers yet
-  /// (spawn_in_namespaces returns at exec): it must not chown, chmod or mknod.
-  std::function<void()> before_exec;
-};
-
 /// A step failed; what() is "STEP: reason", with the usual fix where one is known.
 struct NamespaceError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-/// The started child.
-struct Spawned {
-  pid_t pid = -1;      ///< in the caller's PID namespace
-  UniqueFd notify_fd;  ///< the seccomp listener (policy.supervise), else empty
-};
-
-/// Checks, without starting anything, that the kernel can do what `policy`
-/// asks (user namespaces allowed, seccomp user notification present).
-/// Throws NamespaceError naming the cause and the usual fix.
-void check_namespace_support(const NamespacePolicy& policy);
-
-/// Starts a child through the steps above, then calls `exec_child` in it,
-/// which should exec and, when exec fails, report and _exit (127). A step that
-/// fails in the child ends it with status 126 and throws NamespaceError here;
-/// the child is reaped then. On success the caller waits for `pid`.
-/// Call it from a single-threaded process (it clones without a new stack).
-Spawned spawn_in_namespaces(const NamespacePolicy& policy, const std::function<void()>& exec_child);
-
-// ---- --sandbox (issue 12) -------------------------------------------------
-// Written on branch `sandbox` before this module existed, moved here at the
-// merge: the sandbox's namespace steps (an identity-mapped user namespace,
-// the host read-only with pivot_root, private /tmp and /var/tmp, a minimal
-// /dev, a fresh /proc, hidden homes and secrets, loopback up, IPC, a PID 1
-// that reaps) with best-effort skipping. They run in the child itself
-// (unshare), not from the parent as spawn_in_namespaces() does; folding the
-// two into one sequence of steps is the next step (see README).
 
 /// The sandbox's steps fail with the module's error.
 using SetupError = NamespaceError;
@@ -122,7 +56,7 @@ class SetupSteps {
   std::vector<std::string> skipped_;
 };
 
-/// What the namespaces of a confined build (--sandbox) look like. Paths are
+/// The mount namespace's view of a confined build (--sandbox). Paths are
 /// absolute and name the same objects inside as outside.
 struct SandboxView {
   std::string hostname = "localhost";      ///< the UTS namespace's host name (neutral, the same for every build)
@@ -136,18 +70,108 @@ struct SandboxView {
   std::string workdir;                     ///< the working directory once inside
 };
 
-/// Enters a new user namespace (the caller's uid and gid mapped to
-/// themselves, no capability over the host), then new mount, PID, network
-/// (loopback only, up), UTS and IPC namespaces; inside, the host is
-/// read-only, the policy's trees are writable, /tmp and /var/tmp private,
-/// /dev minimal, a fresh /proc. Returns only in the process that is to run
-/// the command (the first child of the PID namespace's init, in a session
-/// of its own); the processes above it wait for it and _exit with its status
-/// (128+N when a signal N ended it), and when it ends everything else in
-/// the PID namespace is killed. They die with their parent (PDEATHSIG).
-/// `close_fds` are closed in those waiting processes. Call it in a child
-/// process that has nothing else to do: its caller's threads do not follow.
-void enter_namespaces(const SandboxView& policy, SetupSteps& steps, const std::vector<int>& close_fds = {});
+/// What the child gets.
+struct NamespacePolicy {
+  /// Started as root: become this unprivileged user first (an empty
+  /// bounding set, then setgroups/setresgid/setresuid); the caller has
+  /// handed it the trees it must write (sandbox.h hand_over()).
+  struct User {
+    std::string name;
+    uid_t uid = 0;
+    gid_t gid = 0;
+  };
+  std::optional<User> become;
+  /// A new user namespace; the caller's (or `become`'s) uid and gid are
+  /// mapped to uid/gid 0 inside with `map_root` (--root), else to themselves.
+  /// The child has no capability over the host's namespaces.
+  bool user = false;
+  bool map_root = false;
+  /// A new mount namespace; every mount in it is made private (nothing
+  /// propagates back to the host). With `view`, the sandbox's view of the
+  /// host is made in it.
+  bool mount = false;
+  std::optional<SandboxView> view;
+  /// Union capture (issue 11): each `prefix` shows the host's prefix with
+  /// `stage_dir` as a writable overlay layer above it (creates, writes,
+  /// renames and deletions land in the stage; a deleted host file leaves a
+  /// whiteout there); the same overlay appears at `stage_dir` too, so the
+  /// drop-ins, which write the stage, see what everyone else sees. A prefix
+  /// missing on the host is made to appear first (its nearest existing
+  /// ancestor gets a read-only overlay whose top layer holds only the
+  /// missing directories) and is the stage's directory alone. Overlay work
+  /// directories and skeletons go in `scratch_dir`, which must lie on the
+  /// stage's file system, beside the stage (with `view`, a clone of their
+  /// common parent puts the layers on one mount). Needs `mount` (unprivileged
+  /// overlayfs: Linux 5.11).
+  struct Capture {
+    std::string stage_dir, prefix;
+    std::vector<std::string> mirrored;  ///< the caller's: directories it made in the stage to mirror the host's
+  };
+  std::vector<Capture> captures;
+  std::string scratch_dir;
+  /// A new PID namespace: its init reaps orphans, and everything left dies
+  /// when the command ends. The command runs in a session of its own.
+  bool pid = false;
+  /// A new network namespace (only loopback, brought up).
+  bool net = false;
+  /// A new IPC namespace.
+  bool ipc = false;
+  /// A new UTS namespace with this host name (empty: no new UTS namespace).
+  std::string hostname;
+  /// The working directory of the command (empty: unchanged).
+  std::string workdir;
+  /// The command's own confinement (sandbox.h confine()), run in the command
+  /// process after the namespaces and mounts; returns a seccomp listener to
+  /// hand to the caller (Spawned::watch_fd) or -1. It throws NamespaceError
+  /// to stop, or notes skipped steps in its SetupSteps.
+  std::function<int(SetupSteps&)> confine;
+  /// Load the seccomp user-notification filter of the recorded calls
+  /// (supervisor.h: supervised_syscalls()) last; Spawned::notify_fd gets the
+  /// listener. Loaded after `confine`'s filter, it takes precedence on the
+  /// calls both trap.
+  bool supervise = false;
+  /// Best-effort: a step that may be skipped (a namespace, a mount of the
+  /// view) is reported in Spawned::skipped instead of failing.
+  bool best_effort = false;
+};
+
+/// The steps of a policy, in order.
+enum class Step {
+  BecomeUser, UserNamespace, IdMaps, MountNamespace, PidNamespace, NetworkNamespace, UtsNamespace, IpcNamespace,
+  Loopback, HostName, ForkInit, PrivateMounts, ReadOnlyHost, FreshProc, PrivateDirs, MinimalDev, HideHomes,
+  WritableTrees, Captures, Secrets, Readable, SealMounts, WorkingDirectory, ForkCommand, Confine, SupervisorFilter,
+  Exec
+};
+
+/// A step as planned: what runs, and the name failures carry.
+struct PlannedStep {
+  Step step;
+  std::string name;       ///< the name a failure message starts with
+  bool skippable = false; ///< best-effort may skip it (the user switch, the id maps and the filter never)
+};
+
+/// The sequence spawn_in_namespaces() runs for `policy` (no kernel needed).
+std::vector<PlannedStep> plan_steps(const NamespacePolicy& policy);
+
+/// The started child.
+struct Spawned {
+  pid_t pid = -1;                    ///< in the caller's PID namespace; its exit status is the command's (128+N: signal N)
+  UniqueFd notify_fd;                ///< the supervisor's seccomp listener (policy.supervise), else empty
+  UniqueFd watch_fd;                 ///< the listener policy.confine returned, else empty
+  std::vector<std::string> skipped;  ///< best-effort: "STEP: reason" of each step skipped
+};
+
+/// Checks, without starting anything, that the kernel can do what `policy`
+/// asks (user namespaces allowed, seccomp user notification present).
+/// Throws NamespaceError naming the cause and the usual fix.
+void check_namespace_support(const NamespacePolicy& policy);
+
+/// Starts a child through plan_steps(policy), then calls `exec_child` in it,
+/// which should exec and, when exec fails, report and _exit (127). A step that
+/// fails ends the child, which is reaped, and throws NamespaceError here
+/// ("STEP: reason"). On success the caller answers the listeners and waits
+/// for `pid`. Call it from a single-threaded process.
+Spawned spawn_in_namespaces(const NamespacePolicy& policy, const std::function<void()>& exec_child);
 
 /// Sends one message over a unix socket to the other side of a set-up: a
 /// kind byte, `text`, and `fd` (passed with SCM_RIGHTS) unless it is -1.
@@ -156,5 +180,9 @@ bool send_message(int sock, char kind, const std::string& text, int fd = -1);
 /// Receives one message (at most 8 KiB) sent by send_message(); `fd` is -1
 /// when none came (received close-on-exec). False at the end of the stream.
 bool receive_message(int sock, char& kind, std::string& text, int& fd);
+
+/// True when `st` is an overlay whiteout: a character device 0/0, which
+/// stands for a deleted (or renamed-away) file of the layer below.
+bool is_whiteout(const struct stat& st);
 
 }  // namespace stage

@@ -12,7 +12,7 @@ namespace stage {
 /// One problem found.
 struct Finding {
   std::string kind;     ///< "untracked", "setuid", "setgid", "capabilities", "group-writable", "world-writable",
-                        ///< "unknown-user", "unknown-group", "destdir-in-symlink", "destdir-in-content"
+                        ///< "unknown-user", "unknown-group", "destdir-in-symlink", "destdir-in-content", "deleted"
   std::string path;     ///< the logical path concerned (for unknown names: the first entry using it)
   std::string advice;   ///< what it means and what to do
 };
@@ -24,6 +24,11 @@ struct Finding {
 /// staging root's path `ctx.destdir`. Reads every regular file (the content
 /// check). Findings come in path order, unknown names last.
 std::vector<Finding> qa_check(const std::vector<ListedEntry>& entries, ExportContext& ctx);
+
+/// One "deleted" finding per deletion recorded under union capture (a host
+/// file the build deleted or renamed away; the host still has it, the
+/// package does not remove it).
+std::vector<Finding> deletion_findings(const std::vector<std::string>& deletions);
 
 /// One line per finding: "KIND: PATH: ADVICE" (PATH shown as GNU quotes names
 /// with newlines and the like).

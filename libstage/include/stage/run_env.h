@@ -44,15 +44,22 @@ std::vector<std::pair<std::string, std::string>> staging_environment(const RunOp
 /// the environment with staging_environment() applied over it.
 Config run_config(const RunOptions& options, const EnvLookup& env = process_env());
 
-/// The namespaces of a --root build: a user namespace in which the build
-/// user is uid 0, the seccomp listener of the supervised calls, and union
-/// capture of each mapped prefix other than "/" (a mount namespace in which
-/// $DESTDIR/P appears at P; the stage's P is made and recorded as `mkdir -p`
-/// would, and a scratch directory is made for the overlay skeletons).
+/// The namespace policy of a build (namespaces.h), one for every
+/// combination of --root, --sandbox and --map. --root: a user namespace in
+/// which the build user is uid 0, the seccomp listener of the supervised
+/// calls, and union capture of each mapped prefix other than "/" (the
+/// stage's P is made and recorded as `mkdir -p` would; a scratch directory
+/// DESTDIR.stagework.XXXXXX beside the stage holds the overlays' work
+/// directories; run unprivileged, the host's directories below P are
+/// mirrored in the stage so that the build may write them). `sandbox`
+/// (--sandbox, else null): its view, PID, network, UTS and IPC namespaces,
+/// the user switch and confine(); the captured prefixes and the scratch
+/// directory are added to its writable trees, so call hand_over() after.
 /// Throws ConfigError. Call release_namespace_policy() after the build.
-NamespacePolicy root_namespace_policy(const RunOptions& options);
+NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandbox);
 
-/// Removes what root_namespace_policy() made outside the stage (the scratch directory).
+/// Removes what namespace_policy() made outside the stage (the scratch
+/// directory) and the mirrored directories the build left empty.
 void release_namespace_policy(const NamespacePolicy& policy);
 
 /// --root: the staged paths that are untracked before the build (an earlier
@@ -70,6 +77,14 @@ std::vector<std::string> untracked_paths(const RunOptions& options);
 /// and a compiler's output are tracked. Returns how many paths it recorded.
 /// Throws StoreError.
 size_t adopt_root_build_files(const RunOptions& options, const std::vector<std::string>& before);
+
+/// After a captured build, and after release_namespace_policy(): records the
+/// mirrored directories the build left something in (as `mkdir -p` would
+/// have: the host's mode, the default owner) and the deletions it made (the
+/// whiteouts its overlays left in the stage: a host file deleted or renamed
+/// away, never applied to the host), replacing the deletions recorded before
+/// below each prefix; returns the deletions' logical paths. Throws StoreError.
+std::vector<std::string> finish_capture(const RunOptions& options, const NamespacePolicy& policy);
 
 /// The drop-in binary whose calls --root's supervisor passes through (they record themselves).
 std::string dropin_executable(const RunOptions& options);

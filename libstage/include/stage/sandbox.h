@@ -7,12 +7,14 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "stage/namespaces.h"
+#include "stage/supervisor.h"
 
 namespace stage {
 
@@ -38,7 +40,8 @@ struct SandboxPolicy {
   SandboxView namespaces;                   ///< the namespaces' view of the host
   std::vector<ResourceLimit> limits = default_limits();
   bool best_effort = false;                 ///< run with what the kernel has, and say what was not enforced
-  bool switch_user = false;                 ///< started as root: become `user` first
+  bool switch_user = false;                 ///< started as root: become `user` first (hand_over() first)
+  bool supervised = false;                  ///< --sandbox --root: confine()'s filter traps the supervisor's calls too
   std::string user;                         ///< the unprivileged user (switch_user)
   uid_t uid = 0;                            ///< its uid (switch_user)
   gid_t gid = 0;                            ///< its primary group (switch_user)
@@ -57,27 +60,45 @@ enum class Denial { WriteOutside, MetadataOutside, Network, IoUring };
 struct SandboxRun {
   int status = 0;                       ///< the command's exit status (128+N: signal N)
   std::string setup_error;              ///< not empty: the sandbox could not be set up (fail closed) and the command did not run
-  std::string exec_error;               ///< not empty: the command could not be started
   std::vector<std::string> unenforced;  ///< best-effort: "STEP: reason" of each mechanism that is missing
   std::map<Denial, size_t> denials;     ///< how often each kind was refused
   std::map<Denial, std::string> example;  ///< one example of each (a path, a socket family)
 };
 
-/// Confines the calling process in place, for `--sandbox --root` (whose
-/// namespaces spawn_in_namespaces() makes): empty bounding set, resource
-/// limits, no_new_privs, Landlock, seccomp refusing network sockets and
-/// io_uring (no watcher). Fails closed unless policy.best_effort.
-void enter_sandbox(const SandboxPolicy& policy);
+/// The command's own confinement, run in it by the namespace sequence
+/// (NamespacePolicy::confine) just before exec: an empty bounding set,
+/// resource limits, no_new_privs, Landlock, then the seccomp filter that
+/// refuses network sockets and io_uring and lets the watcher see calls that
+/// change the file system; last, no capability left. Returns the filter's
+/// listener (-1 when best-effort skipped it). Fails closed unless `steps` is
+/// best-effort.
+int confine(const SandboxPolicy& policy, SetupSteps& steps);
+
+/// Answers the notifications of confine()'s filter until no process uses it,
+/// counting denials into `run`.
+void watch_denials(int listener, SandboxRun& run);
+
+/// Answers one notification of confine()'s filter into `resp`, counting a
+/// denial into `run`; false when `req` is not one of the watched calls.
+bool answer_watched(const struct seccomp_notif& req, struct seccomp_notif_resp& resp, SandboxRun& run);
 
 /// Makes the writable trees and files of `policy` usable by policy.uid and
 /// policy.gid (recursive lchown), when policy.switch_user. Throws SandboxError.
 void hand_over(const SandboxPolicy& policy);
 
-/// Runs `exe` with `argv` and `envp` ("NAME=VALUE") confined by `policy`,
-/// watching the system calls the summary reports on; returns when the
-/// command and everything it started are gone.
-SandboxRun run_sandboxed(const SandboxPolicy& policy, const std::string& exe, const std::vector<std::string>& argv,
-                         const std::vector<std::string>& envp);
+/// --root's supervisor loop over a listener: supervise(listener, pid, other),
+/// where `other` answers the notifications that are not the supervisor's.
+using SuperviseFn = std::function<void(int, pid_t, const NotifyHandler&)>;
+
+/// Runs `exe` with `argv` and `envp` ("NAME=VALUE") in the namespaces of
+/// `ns` (namespaces.h; --root, --sandbox or both). With --root, `supervise`
+/// answers the listener (with --sandbox too, confine()'s combined one, the
+/// watched calls going to answer_watched()); without, `supervise` is empty
+/// and watch_denials() answers confine()'s. Returns when the command and
+/// everything it started are gone. A set-up failure gives setup_error and status 2; an exec failure
+/// is reported on stderr by the child (status 127 or 126).
+SandboxRun run_in_namespaces(const NamespacePolicy& ns, const std::string& exe, const std::vector<std::string>& argv,
+                             const std::vector<std::string>& envp, const SuperviseFn& supervise);
 
 /// One phrase per kind of denial with its count and example, for the
 /// summary ("2 writes outside the writable trees (e.g. /etc/x)"), and the

@@ -139,7 +139,13 @@ class Store {
   virtual void append_run(const RunRecord& run) = 0;
   /// The audit trail, oldest first (empty for a database older than it).
   virtual std::vector<RunRecord> list_runs() = 0;
-  /// True when anything is recorded: an entry, an info record or a run.
+  /// Union capture: replaces the deletions recorded below `prefix` with
+  /// `paths` (logical paths of host files the build deleted or renamed
+  /// away). Throws StoreError.
+  virtual void set_deletions(const std::string& prefix, const std::vector<std::string>& paths) = 0;
+  /// The recorded deletions in path order (empty for a database older than them).
+  virtual std::vector<std::string> list_deletions() = 0;
+  /// True when anything is recorded: an entry, an info record, a run or a deletion.
   virtual bool holds_anything() = 0;
 
   /// A content digest computed by an export, to be reused while the file is unchanged.
@@ -156,8 +162,8 @@ class Store {
 
 /// The schema version this build writes; newer databases are refused,
 /// older ones upgraded when opened for writing (2: the `runs` table; 3: the
-/// `caps*` columns of file capabilities) and read as they are when opened
-/// read-only (no capabilities).
-constexpr int kStoreSchemaVersion = 3;
+/// `caps*` columns of file capabilities; 4: `deletions`) and read as they are
+/// when opened read-only (no capabilities, no deletions).
+constexpr int kStoreSchemaVersion = 4;
 
 }  // namespace stage

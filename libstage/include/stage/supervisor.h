@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,7 +14,13 @@
 #include "stage/config.h"
 #include "stage/session.h"
 
+struct seccomp_notif;
+struct seccomp_notif_resp;
+
 namespace stage {
+
+/// Answers a notification that is not the supervisor's (libseccomp's structs).
+using NotifyHandler = std::function<bool(const struct seccomp_notif&, struct seccomp_notif_resp&)>;
 
 /// The system calls the --root filter traps, by name: the chown, chmod and
 /// mknod families (with i386's 16- and 32-bit chown calls), and the xattr
@@ -28,6 +35,15 @@ std::vector<std::string> supervised_syscalls();
 /// and x32 programs too. Without them a filter kills a foreign
 /// architecture's program at its first system call.
 std::vector<uint32_t> supervised_arches();
+
+/// Adds supervised_arches() and a user-notification rule for each of
+/// supervised_syscalls() to a libseccomp filter (a scmp_filter_ctx): the
+/// --root filter, or under --sandbox --root the sandbox's, which must then
+/// trap them too. Returns 0 or a negative errno.
+int add_supervised_rules(void* seccomp_filter);
+
+/// True when the notification `req` is one of supervised_syscalls() (for its architecture).
+bool is_supervised(const struct seccomp_notif& req);
 
 /// One trapped call, decoded.
 struct TrappedCall {
@@ -75,6 +91,11 @@ struct SupervisorStats {
 /// `child` (a pid of the caller's) has exited; each staged call is recorded
 /// in its own transaction through a Session over `config`. Calls made by the
 /// drop-in binary `dropin_exe` pass through: the drop-ins record themselves.
-SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child);
+/// `other`, when given, answers (into its second argument, returning true)
+/// the notifications of calls that are not the supervisor's, and sees those
+/// of its own that it leaves to the kernel (to count, not to answer): the
+/// same listener serves --sandbox's watcher under --sandbox --root.
+SupervisorStats supervise(int notify_fd, const Config& config, const std::string& dropin_exe, pid_t child,
+                          const NotifyHandler& other = nullptr);
 
 }  // namespace stage

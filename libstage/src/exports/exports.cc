@@ -45,6 +45,7 @@ LoadedStage load_stage(ExportContext& ctx, const std::string& db, bool hash) {
     auto store = Store::open(db, Store::Access::ReadOnly);
     out.listing = reconcile(ctx.destdir, store->list_all(), ctx.default_owner, ctx.default_group);
     out.info = store->list_info();
+    out.deletions = store->list_deletions();
   }
   if (!hash) return out;
   out.content = refresh_content(ctx.root.get(), out.listing.entries);
@@ -91,6 +92,14 @@ std::vector<Entry> select_missing(const std::vector<Entry>& missing, const std::
   std::vector<Entry> out;
   for (const auto& e : missing)
     if (wanted(e.path, prefixes)) out.push_back(e);
+  return out;
+}
+
+std::vector<std::string> select_paths(const std::vector<std::string>& logical, const std::vector<std::string>& paths) {
+  auto prefixes = logical_prefixes(paths);
+  std::vector<std::string> out;
+  for (const auto& p : logical)
+    if (wanted(p, prefixes)) out.push_back(p);
   return out;
 }
 

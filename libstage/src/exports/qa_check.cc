@@ -122,6 +122,15 @@ std::vector<Finding> qa_check(const std::vector<ListedEntry>& entries, ExportCon
   return out;
 }
 
+std::vector<Finding> deletion_findings(const std::vector<std::string>& deletions) {
+  std::vector<Finding> out;
+  for (const auto& path : deletions)
+    out.push_back({"deleted", path,
+                   "the build deleted or renamed away this host file under union capture; the host keeps it and "
+                   "the package does not remove it (remove it in the package's install script if it must go)"});
+  return out;
+}
+
 std::string format_findings(const std::vector<Finding>& findings) {
   std::string out;
   for (const auto& f : findings) {
