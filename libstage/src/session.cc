@@ -372,7 +372,11 @@ void Session::forget(const std::string& logical, bool tree) {
 std::optional<Principal> Session::setgid_parent_group(const std::string& logical) {
   auto slash = logical.find_last_of('/');
   if (slash == std::string::npos || logical == "/") return std::nullopt;
-  auto parent = lookup(slash == 0 ? "/" : logical.substr(0, slash));
+  std::string dir = slash == 0 ? "/" : logical.substr(0, slash);
+  // Not queued or removed by this run: the database's record decides, asked narrowly.
+  if (store_ && !pending_at_.count(dir) && !removed_set_.count(dir) && removed_trees_.empty())
+    return store().setgid_dir_group(dir);
+  auto parent = lookup(dir);
   if (!parent || parent->type != EntryType::Dir || !(parent->mode & S_ISGID)) return std::nullopt;
   return parent->group;
 }

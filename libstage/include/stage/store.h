@@ -78,6 +78,10 @@ class Store {
 
   /// The entry recorded for a logical path.
   virtual std::optional<Entry> get(const std::string& path) = 0;
+  /// The recorded group of `path` when it is recorded as a setgid directory
+  /// (what a root run's kernel gives an entry made in it), else nullopt.
+  /// One narrow statement: every install asks it of its parent directory.
+  virtual std::optional<Principal> setgid_dir_group(const std::string& path) = 0;
   /// Entries whose path is `dir` or lies below it, sorted by path.
   virtual std::vector<Entry> list_under(const std::string& dir) = 0;
   /// Every entry, sorted by path.
