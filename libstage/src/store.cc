@@ -659,6 +659,12 @@ std::optional<EntryType> entry_type_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+void Store::use_one_thread() {
+  // Both fail harmlessly (SQLITE_MISUSE) once SQLite is initialised.
+  sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
   return std::make_unique<SqliteStore>(path, access);
 }
