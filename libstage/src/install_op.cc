@@ -448,12 +448,7 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
         // The backup goes back to its name, replacing ours.
         std::string leaf = leaf_of(*backup);
         std::string dir = dest.name.substr(0, dest.name.size() - leaf_of(dest.name).size());
-        session.undo_on_failure([dest, made, from = dir + leaf] {
-          struct stat now;
-          if (::fstatat(dest.dirfd, dest.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_ino == made.st_ino &&
-              now.st_dev == made.st_dev)
-            ::renameat(dest.dirfd, from.c_str(), dest.dirfd, dest.name.c_str());
-        });
+        session.undo_backup(dest, made, dir + leaf);
       } else if (old_fd >= 0) {
         session.undo_replacement(dest, made, old_owned.release(), dst_st);
       } else if (!dest_exists) {
