@@ -167,6 +167,12 @@ int main(int argc, char** argv) {
       // --sandbox --root: so far the in-process confinement only (README).
       if (!sandbox.empty()) ns.before_exec = [&policy] { stage::enter_sandbox(policy); };
       stage::Config config = stage::run_config(options);
+      std::vector<std::string> untracked_before;
+      try {
+        untracked_before = stage::untracked_paths(options);
+      } catch (const stage::StoreError& e) {
+        stage::diag::fatal(e.what());
+      }
       stage::Spawned child;
       try {
         child = stage::spawn_in_namespaces(ns, [&] {
@@ -187,6 +193,11 @@ int main(int argc, char** argv) {
       }
       stage::release_namespace_policy(ns);
       status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      try {
+        stage::adopt_root_build_files(options, untracked_before);
+      } catch (const std::exception& e) {
+        stage::diag::warn(std::string("--root: cannot record the files the build made: ") + e.what());
+      }
     } else if (sandbox.empty()) {
       bp::child child(exe, bp::args(std::vector<std::string>(command.begin() + 1, command.end())), child_env);
       child.wait();

@@ -198,9 +198,13 @@ Listing reconcile(const std::string& destdir, std::vector<Entry> records, const 
       }
     }
   }
-  // Current content wins: sizes are those on disk now.
-  for (auto& le : out.entries)
+  // Current content wins: sizes are those on disk now, and a capability
+  // set before the file was written again or replaced is gone, as the
+  // kernel drops it.
+  for (auto& le : out.entries) {
     if (S_ISREG(le.disk.st_mode)) le.entry.size = static_cast<uint64_t>(le.disk.st_size);
+    if (le.entry.caps && !caps_still_apply(*le.entry.caps, le.disk)) le.entry.caps.reset();
+  }
   ::close(root);
   for (size_t i = 0; i < records.size(); ++i) {
     if (state[i] == Used) continue;

@@ -85,7 +85,14 @@ int load_notify_filter(bool in_user_namespace) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (!ctx) throw NamespaceError("seccomp filter: cannot set up");
   int rc = 0;
-  for (int nr : supervised_syscalls()) {
+  for (uint32_t arch : supervised_arches()) {
+    rc = seccomp_arch_add(ctx, arch);
+    if (rc == -EEXIST) rc = 0;  // the native one is there from seccomp_init
+    if (rc != 0) break;
+  }
+  for (const auto& name : rc == 0 ? supervised_syscalls() : std::vector<std::string>{}) {
+    int nr = seccomp_syscall_resolve_name(name.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;  // unknown to this libseccomp
     rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
     if (rc != 0) break;
   }

@@ -46,7 +46,7 @@ void prepare_stage(RunOptions& options) {
   if (options.db.empty()) options.db = default_db_path(options.destdir);
   if (db_inside_stage(options.db, options.destdir))
     throw ConfigError("the database '" + options.db + "' must not lie inside the stage");
-  Store::open(options.db, Store::Access::Create);
+  Store::open(options.db, Store::Access::Create, options.destdir);
 }
 
 std::vector<std::pair<std::string, std::string>> staging_environment(const RunOptions& options,
@@ -287,6 +287,35 @@ std::string makefile_with_absolute_install(const std::string& dir) {
 }
 
 }  // namespace
+
+std::vector<std::string> untracked_paths(const RunOptions& options) {
+  Session session(run_config(options));
+  Listing listing =
+      reconcile_stage(options.destdir, session.config().db, session.default_owner(), session.default_group(), false);
+  std::vector<std::string> out;
+  for (const auto& le : listing.entries)
+    if (le.untracked) out.push_back(le.entry.path);
+  return out;  // in path order, as listed
+}
+
+size_t adopt_root_build_files(const RunOptions& options, const std::vector<std::string>& before) {
+  Session session(run_config(options));
+  Listing listing =
+      reconcile_stage(options.destdir, session.config().db, session.default_owner(), session.default_group(), false);
+  size_t adopted = 0;
+  // Path order: a directory is recorded before what lies in it, so a setgid
+  // directory the build made itself already counts for its files.
+  for (auto& le : listing.entries) {
+    if (!le.untracked || std::binary_search(before.begin(), before.end(), le.entry.path)) continue;
+    Entry e = std::move(le.entry);
+    if (auto group = session.setgid_parent_group(e.path)) e.group = *group;
+    e.tool = "stage-run";
+    session.record(std::move(e));
+    ++adopted;
+  }
+  if (session.finish() != 0) throw StoreError("cannot record the files the build made");
+  return adopted;
+}
 
 std::vector<std::string> run_summary(const Listing& listing, const std::string& workdir) {
   size_t recorded = 0, untracked = 0;

@@ -27,6 +27,12 @@ DiskIdentity disk_identity(const struct stat& st) {
   return d;
 }
 
+bool caps_still_apply(const FileCaps& caps, const struct stat& st) {
+  DiskIdentity now = disk_identity(st);
+  return S_ISREG(st.st_mode) && now.dev == caps.disk.dev && now.ino == caps.disk.ino && now.size == caps.disk.size &&
+         now.mtime_ns == caps.disk.mtime_ns;
+}
+
 Entry entry_for(const std::string& logical, const struct stat& st, mode_t recorded_mode, Principal owner,
                 Principal group) {
   Entry e;
@@ -73,7 +79,7 @@ Session::Session(Config config)
   }
   // Opened up front: an unusable database must fail the run before it
   // changes anything in the stage.
-  store_ = Store::open(config_.db, Store::Access::Create);
+  store_ = Store::open(config_.db, Store::Access::Create, config_.destdir);
 }
 
 Session::~Session() = default;
@@ -276,7 +282,14 @@ void Session::record_change(Entry entry, unsigned fields, bool may_have_other_na
       if (now->group != entry.group) fields |= Store::kGroup;
       if (now->disk != entry.disk || now->size != entry.size || now->sha256 != entry.sha256) fields |= Store::kDisk;
       if (now->flags != entry.flags) fields |= Store::kFlags;
+      if (now->caps != entry.caps) fields |= Store::kCaps;
     }
+  }
+  // chown(2) drops a file's capability (the kernel's killpriv), whoever
+  // calls it and whatever the ids: the drop-ins' chown and --root's supervisor alike.
+  if (fields != kWhole && (fields & (Store::kOwner | Store::kGroup)) && entry.type != EntryType::Dir) {
+    entry.caps.reset();
+    fields |= Store::kCaps;
   }
   // The other names of the same file: its primary (for a hard link) and the
   // hard links to it, found through the inode index and kept only when the
@@ -299,6 +312,7 @@ void Session::record_change(Entry entry, unsigned fields, bool may_have_other_na
       name->mode = entry.mode;
       name->owner = entry.owner;
       name->group = entry.group;
+      name->caps = entry.caps;  // an attribute of the inode, as its owner is
       name->tool = entry.tool;
       // The sibling's own disk fields stay as recorded.
       queue(std::move(*name), fields == kWhole ? kWhole : fields & ~unsigned(Store::kDisk));
@@ -397,6 +411,7 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
       stored->sha256 = p.entry.sha256;
     }
     if (p.fields & Store::kFlags) stored->flags = p.entry.flags;
+    if (p.fields & Store::kCaps) stored->caps = p.entry.caps;
     stored->tool = p.entry.tool;
     return stored;
   }

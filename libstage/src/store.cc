@@ -7,8 +7,12 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/xattr.h>
+#endif
 
 #include "stage/bulk_memory.h"
 
@@ -20,6 +24,49 @@
 namespace stage {
 namespace {
 
+// A stage remembers its database in an extended attribute of its root, set
+// when the database is created. A database that is later deleted beside the
+// stage's files is then told apart from files that reached a stage before
+// its first drop-in ran, and refused instead of silently started afresh.
+// Where the file system has no user attributes, nothing is remembered.
+constexpr const char* kDatabaseMark = "user.stage.database";
+
+std::string stage_database_mark(const std::string& stage_dir) {
+#ifdef __linux__
+  char value[4096];
+  ssize_t n = ::getxattr(stage_dir.c_str(), kDatabaseMark, value, sizeof value);
+  if (n > 0) return std::string(value, static_cast<size_t>(n));
+#else
+  (void)stage_dir;
+#endif
+  return {};
+}
+
+void mark_stage_database(const std::string& stage_dir, const std::string& db) {
+#ifdef __linux__
+  // Best effort: ENOTSUP (no user attributes) or EPERM (a stage root owned by
+  // someone else) only lose the protection, never the run.
+  (void)::setxattr(stage_dir.c_str(), kDatabaseMark, db.data(), db.size(), 0);
+#else
+  (void)stage_dir;
+  (void)db;
+#endif
+}
+
+bool holds_entries(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return false;
+  bool found = false;
+  while (dirent* e = ::readdir(d)) {
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
+      found = true;
+      break;
+    }
+  }
+  ::closedir(d);
+  return found;
+}
+
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS entries (
   path TEXT PRIMARY KEY NOT NULL,
@@ -30,7 +77,8 @@ CREATE TABLE IF NOT EXISTS entries (
   size INTEGER, sha256 TEXT, target TEXT, flags TEXT,
   tool TEXT NOT NULL,
   dev INTEGER, ino INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, disk_size INTEGER,
-  rdev INTEGER
+  rdev INTEGER,
+  caps BLOB, caps_dev INTEGER, caps_ino INTEGER, caps_mtime_ns INTEGER, caps_size INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entries_inode ON entries(dev, ino);
 CREATE TABLE IF NOT EXISTS info (
@@ -55,8 +103,22 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 )sql";
 
-constexpr const char* kColumns =
-    "path,type,mode,uname,uid,gname,gid,size,sha256,target,flags,tool,dev,ino,mtime_ns,ctime_ns,disk_size,rdev";
+// Schema 3: file capabilities (columns of entries, so that a record
+// replaced whole, as install replaces a file, loses its capability).
+constexpr const char* kCapsSchema = R"sql(
+ALTER TABLE entries ADD COLUMN caps BLOB;
+ALTER TABLE entries ADD COLUMN caps_dev INTEGER;
+ALTER TABLE entries ADD COLUMN caps_ino INTEGER;
+ALTER TABLE entries ADD COLUMN caps_mtime_ns INTEGER;
+ALTER TABLE entries ADD COLUMN caps_size INTEGER;
+)sql";
+
+#define STAGE_BASE_COLUMNS \
+  "path,type,mode,uname,uid,gname,gid,size,sha256,target,flags,tool,dev,ino,mtime_ns,ctime_ns,disk_size,rdev"
+constexpr const char* kColumns = STAGE_BASE_COLUMNS ",caps,caps_dev,caps_ino,caps_mtime_ns,caps_size";
+// A schema 2 database opened read-only is read as it is: no capabilities.
+constexpr const char* kColumnsV2 = STAGE_BASE_COLUMNS ",NULL,NULL,NULL,NULL,NULL";
+#undef STAGE_BASE_COLUMNS
 
 const char* const kTypeNames[] = {"file", "dir", "link", "hardlink", "fifo", "char", "block"};
 
@@ -83,6 +145,9 @@ class Statement {
     else bind(i, text);
   }
   void bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  void bind_blob(int i, const std::string& bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  }
   void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
   /// Steps once; true while a row is available.
   bool step() {
@@ -100,6 +165,10 @@ class Statement {
     return p ? std::string(p, sqlite3_column_bytes(stmt_, i)) : std::string();
   }
   bool is_null(int i) { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  std::string blob(int i) {
+    auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+  }
   int64_t integer(int i) { return sqlite3_column_int64(stmt_, i); }
 
  private:
@@ -109,12 +178,14 @@ class Statement {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, Access access) : path_(path) {
+  SqliteStore(const std::string& path, Access access, const std::string& stage_dir) : path_(path) {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
       if (errno != ENOENT || access != Access::Create)
         throw StoreError("cannot open database '" + path + "': " + std::strerror(errno));
+      if (!stage_dir.empty()) refuse_lost_database(path, stage_dir);
       publish_new_database(path);
+      if (!stage_dir.empty()) mark_stage_database(stage_dir, path);
     } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
       // An emptied database (truncated, or made by `touch`): starting afresh
       // would silently drop every record of a stage that holds files.
@@ -179,8 +250,10 @@ class SqliteStore final : public Store {
     }
     if (version < kStoreSchemaVersion && access != Access::ReadOnly) {
       // An older stage database of ours gets what it lacks (schema 2: runs).
-      upgrade_schema();
+      upgrade_schema(version);
+      version = kStoreSchemaVersion;
     }
+    select_ = version >= 3 ? kColumns : kColumnsV2;
     // Only now, on a database known to be ours, settings that may write.
     // Keep the -wal and -shm files when the last connection closes: no unlink
     // and re-create per drop-in call, and a sandboxed build (which may write
@@ -202,7 +275,7 @@ class SqliteStore final : public Store {
 
   std::optional<Entry> get(const std::string& path) override {
     // Prepared once: chmod -R and chown -R look up every entry they walk.
-    if (!get_) get_ = std::make_unique<Statement>(db_, (std::string("SELECT ") + kColumns + " FROM entries WHERE path=?").c_str());
+    if (!get_) get_ = std::make_unique<Statement>(db_, (std::string("SELECT ") + select_ + " FROM entries WHERE path=?").c_str());
     Statement& st = *get_;
     hold_snapshot();
     st.reset();
@@ -214,7 +287,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Entry> list_under(const std::string& dir) override {
-    std::string sql = std::string("SELECT ") + kColumns +
+    std::string sql = std::string("SELECT ") + select_ +
                       " FROM entries WHERE path=?1 OR (path>?2 AND path<?3) ORDER BY path";
     Statement st(db_, sql.c_str());
     std::string lo = dir == "/" ? "/" : dir + "/";
@@ -229,7 +302,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Entry> list_all() override {
-    std::string sql = std::string("SELECT ") + kColumns + " FROM entries ORDER BY path";
+    std::string sql = std::string("SELECT ") + select_ + " FROM entries ORDER BY path";
     Statement st(db_, sql.c_str());
     std::vector<Entry> out;
     {
@@ -256,7 +329,7 @@ class SqliteStore final : public Store {
   std::vector<Entry> list_inode(uint64_t dev, uint64_t ino) override {
     if (!inode_)
       inode_ = std::make_unique<Statement>(
-          db_, (std::string("SELECT ") + kColumns + " FROM entries WHERE dev=?1 AND ino=?2 ORDER BY path").c_str());
+          db_, (std::string("SELECT ") + select_ + " FROM entries WHERE dev=?1 AND ino=?2 ORDER BY path").c_str());
     Statement& st = *inode_;
     hold_snapshot();
     st.reset();
@@ -302,7 +375,7 @@ class SqliteStore final : public Store {
       }
       if (!batch.put.empty() || !batch.change.empty()) {
         std::string sql = std::string("INSERT OR REPLACE INTO entries(") + kColumns +
-                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         Statement st(db_, sql.c_str());
         for (const auto& e : batch.put) {
           bind_entry(st, e);
@@ -469,6 +542,19 @@ class SqliteStore final : public Store {
     return image;
   }
 
+  /// Throws when the stage at `stage_dir` holds files recorded in a database
+  /// that is gone: a new one would silently forget every record. A stage
+  /// recorded in another database that still exists loses nothing.
+  static void refuse_lost_database(const std::string& path, const std::string& stage_dir) {
+    std::string recorded_in = stage_database_mark(stage_dir);
+    struct stat st;
+    if (recorded_in.empty() || ::stat(recorded_in.c_str(), &st) == 0 || errno != ENOENT) return;
+    if (!holds_entries(stage_dir)) return;
+    throw StoreError("database '" + path + "' is missing, but the stage '" + stage_dir +
+                     "' holds files recorded in '" + recorded_in +
+                     "'; restore that database, or remove the stage to start afresh");
+  }
+
   /// Creates the database at `path` all at once: the complete file (schema,
   /// version, WAL mode) is written under no name or a temporary one and
   /// linked into place, so any number of first callers may race. The loser
@@ -534,6 +620,7 @@ class SqliteStore final : public Store {
     if (fields & kGroup) sql += ",gname=?6,gid=?7";
     if (fields & kDisk) sql += ",size=?8,sha256=?9,dev=?13,ino=?14,mtime_ns=?15,ctime_ns=?16,disk_size=?17";
     if (fields & kFlags) sql += ",flags=?11";
+    if (fields & kCaps) sql += ",caps=?19,caps_dev=?20,caps_ino=?21,caps_mtime_ns=?22,caps_size=?23";
     return sql + " WHERE path=?1";
   }
 
@@ -549,6 +636,7 @@ class SqliteStore final : public Store {
       bind_disk(st, e);
     }
     if (c.fields & kFlags) st.bind_opt_text(11, e.flags);
+    if (c.fields & kCaps) bind_caps(st, e);
     st.bind(12, e.tool);
   }
 
@@ -559,10 +647,13 @@ class SqliteStore final : public Store {
     return st.step();
   }
 
-  void upgrade_schema() {
+  void upgrade_schema(int version) {
     exec("BEGIN IMMEDIATE");
     try {
-      if (user_version() < 2) exec(kRunsSchema);
+      // Another opener may have upgraded it since we read the version.
+      version = user_version();
+      if (version < 2) exec(kRunsSchema);
+      if (version < 3) exec(kCapsSchema);
       exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
       exec("COMMIT");
     } catch (...) {
@@ -591,6 +682,19 @@ class SqliteStore final : public Store {
     }
   }
 
+  /// Parameters 19-23: the file capability and the file it was set on.
+  static void bind_caps(Statement& st, const Entry& e) {
+    if (e.caps) {
+      st.bind_blob(19, e.caps->xattr);
+      st.bind(20, static_cast<int64_t>(e.caps->disk.dev));
+      st.bind(21, static_cast<int64_t>(e.caps->disk.ino));
+      st.bind(22, e.caps->disk.mtime_ns);
+      st.bind(23, static_cast<int64_t>(e.caps->disk.size));
+    } else {
+      for (int i = 19; i <= 23; ++i) st.bind_null(i);
+    }
+  }
+
   static void bind_principal(Statement& st, int i, const Principal& p) {
     st.bind_opt_text(i, p.name);
     if (p.id) st.bind(i + 1, static_cast<int64_t>(*p.id));
@@ -609,6 +713,7 @@ class SqliteStore final : public Store {
     st.bind(12, e.tool);
     bind_disk(st, e);
     st.bind(18, static_cast<int64_t>(e.rdev));
+    bind_caps(st, e);
   }
 
   static Principal principal(Statement& st, int i) {
@@ -640,10 +745,20 @@ class SqliteStore final : public Store {
       e.disk = d;
     }
     e.rdev = static_cast<uint64_t>(st.integer(17));
+    if (!st.is_null(18)) {
+      FileCaps c;
+      c.xattr = st.blob(18);
+      c.disk.dev = static_cast<uint64_t>(st.integer(19));
+      c.disk.ino = static_cast<uint64_t>(st.integer(20));
+      c.disk.mtime_ns = st.integer(21);
+      c.disk.size = static_cast<uint64_t>(st.integer(22));
+      e.caps = std::move(c);
+    }
     return e;
   }
 
   std::string path_;
+  const char* select_ = kColumns;  ///< the columns read (kColumnsV2 for a schema 2 database read as it is)
   sqlite3* db_ = nullptr;
   std::unique_ptr<Statement> get_, inode_;
   bool reading_ = false;
@@ -665,8 +780,8 @@ void Store::use_one_thread() {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-std::unique_ptr<Store> Store::open(const std::string& path, Access access) {
-  return std::make_unique<SqliteStore>(path, access);
+std::unique_ptr<Store> Store::open(const std::string& path, Access access, const std::string& stage_dir) {
+  return std::make_unique<SqliteStore>(path, access, stage_dir);
 }
 
 }  // namespace stage

@@ -7,28 +7,42 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 
 #include "stage/diag.h"
+#include "stage/file_caps.h"
 #include "stage/mode.h"
 #include "stage/path_map.h"
 
-#ifndef __NR_fchmodat2
-#define __NR_fchmodat2 452
-#endif
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
 
 namespace stage {
 
-std::vector<int> supervised_syscalls() {
-  return {__NR_chown, __NR_fchown, __NR_fchownat, __NR_lchown, __NR_chmod, __NR_fchmod,
-          __NR_fchmodat, __NR_fchmodat2, __NR_mknod, __NR_mknodat};
+std::vector<std::string> supervised_syscalls() {
+  return {"chown",     "fchown",      "fchownat",     "lchown",      "chown32",  "fchown32",    "lchown32",
+          "chmod",     "fchmod",      "fchmodat",     "fchmodat2",   "mknod",    "mknodat",     "setxattr",
+          "lsetxattr", "fsetxattr",   "removexattr",  "lremovexattr", "fremovexattr"};
+  // Not setxattrat/removexattrat (Linux 6.13): Debian 12's libseccomp 2.5.4
+  // does not know them (README "What --root does not do").
+}
+
+std::vector<uint32_t> supervised_arches() {
+  std::vector<uint32_t> arches{SCMP_ARCH_NATIVE};
+#if defined(__x86_64__)
+  arches.push_back(SCMP_ARCH_X86);
+  arches.push_back(SCMP_ARCH_X32);
+#endif
+  return arches;
 }
 
 namespace {
@@ -57,6 +71,28 @@ std::optional<std::string> read_string(int mem_fd, uint64_t addr) {
     addr += static_cast<uint64_t>(n);
   }
   return std::nullopt;
+}
+
+/// `size` bytes at `addr` in the caller's memory.
+std::optional<std::string> read_bytes(int mem_fd, uint64_t addr, size_t size) {
+  std::string out(size, '\0');
+  if (size == 0) return out;
+  ssize_t n = ::pread(mem_fd, out.data(), size, static_cast<off_t>(addr));
+  if (n != static_cast<ssize_t>(size)) return std::nullopt;
+  return out;
+}
+
+/// The name of system call `nr` of audit architecture `arch` (x32 calls come
+/// as x86-64's with bit 30 set); empty when libseccomp does not know it.
+std::string syscall_name(uint32_t arch, int nr) {
+#if defined(__x86_64__)
+  constexpr int kX32Bit = 0x40000000;
+  if (arch == SCMP_ARCH_X86_64 && (nr & kX32Bit)) arch = SCMP_ARCH_X32;
+#endif
+  char* name = seccomp_syscall_resolve_num_arch(arch, nr);
+  std::string out = name ? name : "";
+  std::free(name);
+  return out;
 }
 
 /// The caller's umask (from /proc/PID/status; 022 when unreadable).
@@ -96,58 +132,85 @@ bool committed(Session& session) {
 std::optional<TrappedCall> decode(const struct seccomp_notif& req, int mem_fd) {
   const auto* a = req.data.args;
   pid_t pid = static_cast<pid_t>(req.pid);
-  int nr = req.data.nr;
+  const std::string nr = syscall_name(req.data.arch, req.data.nr);
   TrappedCall call;
   int dirfd = AT_FDCWD;
   std::optional<std::string> name;  // the path argument; empty for fd-based calls
   auto str = [&](uint64_t addr) { return read_string(mem_fd, addr); };
+  // i386's chown, lchown and fchown are the old 16-bit ones (glibc calls
+  // the *32 ones): their "unchanged" is 0xffff.
+  bool ids16 = req.data.arch == SCMP_ARCH_X86 && (nr == "chown" || nr == "lchown" || nr == "fchown");
   auto ids = [&](uint64_t u, uint64_t g) {
     call.kind = TrappedCall::Kind::Chown;
-    if (static_cast<uint32_t>(u) != kUnchanged) call.uid = static_cast<uint32_t>(u);
-    if (static_cast<uint32_t>(g) != kUnchanged) call.gid = static_cast<uint32_t>(g);
+    uint32_t mask = ids16 ? 0xffff : 0xffffffff;
+    uint32_t uid = static_cast<uint32_t>(u) & mask, gid = static_cast<uint32_t>(g) & mask;
+    if (uid != mask) call.uid = uid;
+    if (gid != mask) call.gid = gid;
   };
-  switch (nr) {
-    case __NR_chown: name = str(a[0]); ids(a[1], a[2]); break;
-    case __NR_lchown: name = str(a[0]); ids(a[1], a[2]); call.follow = false; break;
-    case __NR_fchown: dirfd = static_cast<int>(a[0]); name = ""; ids(a[1], a[2]); break;
-    case __NR_fchownat:
-      dirfd = static_cast<int>(a[0]);
-      name = str(a[1]);
-      ids(a[2], a[3]);
-      if (a[4] & AT_SYMLINK_NOFOLLOW) call.follow = false;
-      if (name && name->empty() && !(a[4] & AT_EMPTY_PATH)) return std::nullopt;  // ENOENT from the kernel
-      break;
-    case __NR_chmod: name = str(a[0]); call.kind = TrappedCall::Kind::Chmod; call.mode = a[1] & 07777; break;
-    case __NR_fchmod: dirfd = static_cast<int>(a[0]); name = ""; call.kind = TrappedCall::Kind::Chmod; call.mode = a[1] & 07777; break;
-    case __NR_fchmodat:
-    case __NR_fchmodat2:
-      dirfd = static_cast<int>(a[0]);
-      name = str(a[1]);
-      call.kind = TrappedCall::Kind::Chmod;
-      call.mode = a[2] & 07777;
-      if (nr == __NR_fchmodat2) {
-        if (a[3] & AT_SYMLINK_NOFOLLOW) call.follow = false;
-        if (name && name->empty() && !(a[3] & AT_EMPTY_PATH)) return std::nullopt;
-      } else if (name && name->empty()) {
-        return std::nullopt;
-      }
-      break;
-    case __NR_mknod:
-    case __NR_mknodat: {
-      bool at = nr == __NR_mknodat;
-      if (at) dirfd = static_cast<int>(a[0]);
-      name = str(a[at ? 1 : 0]);
-      mode_t mode = static_cast<mode_t>(a[at ? 2 : 1]);
-      mode_t type = mode & S_IFMT;
-      if (type != S_IFCHR && type != S_IFBLK && type != S_IFIFO) return std::nullopt;
-      call.kind = TrappedCall::Kind::Mknod;
-      call.follow = false;
-      call.mode = type | (mode & 07777 & ~caller_umask(pid));
-      call.rdev = a[at ? 3 : 2];
-      if (name && name->empty()) return std::nullopt;
-      break;
+  auto at_empty_ok = [&](uint64_t flags) { return !(name && name->empty() && !(flags & AT_EMPTY_PATH)); };
+  if (nr == "chown" || nr == "chown32") {
+    name = str(a[0]), ids(a[1], a[2]);
+  } else if (nr == "lchown" || nr == "lchown32") {
+    name = str(a[0]), ids(a[1], a[2]), call.follow = false;
+  } else if (nr == "fchown" || nr == "fchown32") {
+    dirfd = static_cast<int>(a[0]), name = "", ids(a[1], a[2]);
+  } else if (nr == "fchownat") {
+    dirfd = static_cast<int>(a[0]);
+    name = str(a[1]);
+    ids(a[2], a[3]);
+    if (a[4] & AT_SYMLINK_NOFOLLOW) call.follow = false;
+    if (!at_empty_ok(a[4])) return std::nullopt;  // ENOENT from the kernel
+  } else if (nr == "chmod") {
+    name = str(a[0]), call.kind = TrappedCall::Kind::Chmod, call.mode = a[1] & 07777;
+  } else if (nr == "fchmod") {
+    dirfd = static_cast<int>(a[0]), name = "", call.kind = TrappedCall::Kind::Chmod, call.mode = a[1] & 07777;
+  } else if (nr == "fchmodat" || nr == "fchmodat2") {
+    dirfd = static_cast<int>(a[0]);
+    name = str(a[1]);
+    call.kind = TrappedCall::Kind::Chmod;
+    call.mode = a[2] & 07777;
+    if (nr == "fchmodat2") {
+      if (a[3] & AT_SYMLINK_NOFOLLOW) call.follow = false;
+      if (!at_empty_ok(a[3])) return std::nullopt;
+    } else if (name && name->empty()) {
+      return std::nullopt;
     }
-    default: return std::nullopt;
+  } else if (nr == "mknod" || nr == "mknodat") {
+    bool at = nr == "mknodat";
+    if (at) dirfd = static_cast<int>(a[0]);
+    name = str(a[at ? 1 : 0]);
+    mode_t mode = static_cast<mode_t>(a[at ? 2 : 1]);
+    mode_t type = mode & S_IFMT;
+    if (type != S_IFCHR && type != S_IFBLK && type != S_IFIFO) return std::nullopt;
+    call.kind = TrappedCall::Kind::Mknod;
+    call.follow = false;
+    call.mode = type | (mode & 07777 & ~caller_umask(pid));
+    call.rdev = static_cast<uint32_t>(a[at ? 3 : 2]);
+    if (name && name->empty()) return std::nullopt;
+  } else if (nr == "setxattr" || nr == "lsetxattr" || nr == "fsetxattr" || nr == "removexattr" ||
+             nr == "lremovexattr" || nr == "fremovexattr") {
+    // Only security.capability is ours; every other attribute goes on.
+    auto attr = str(a[1]);
+    if (!attr || *attr != kCapsXattrName) return std::nullopt;
+    bool set = nr.find("set") != std::string::npos;
+    if (nr[0] == 'f') dirfd = static_cast<int>(a[0]), name = "";
+    else name = str(a[0]);
+    if (nr[0] == 'l') call.follow = false;
+    if (set) {
+      call.kind = TrappedCall::Kind::SetCaps;
+      // No valid value is longer than 24 bytes: a longer one is refused
+      // (EINVAL) after reading only its start.
+      size_t size = static_cast<size_t>(a[3]);
+      auto value = read_bytes(mem_fd, a[2], std::min<size_t>(size, 64));
+      if (!value) return std::nullopt;  // EFAULT from the kernel
+      call.value = *value;
+      if (size > 64) call.value.push_back('\0');
+      call.xattr_flags = static_cast<int>(a[4]);
+    } else {
+      call.kind = TrappedCall::Kind::RemoveCaps;
+    }
+  } else {
+    return std::nullopt;
   }
   if (!name) return std::nullopt;
   auto path = caller_path(pid, dirfd, *name);
@@ -225,6 +288,26 @@ Answer handle_call(Session& session, const TrappedCall& call) {
   // Not in the stage: the caller sees the host's file (no union capture), so
   // the kernel answers as it would.
   if (!exists) return pass;
+  if (call.kind == TrappedCall::Kind::SetCaps || call.kind == TrappedCall::Kind::RemoveCaps) {
+    // Packages give capabilities to programs; on anything else the kernel decides.
+    if (!S_ISREG(st.st_mode)) return pass;
+    Entry e = session.current_entry(place, st);
+    bool has = e.caps && caps_still_apply(*e.caps, st);
+    if (call.kind == TrappedCall::Kind::SetCaps) {
+      auto value = normalise_caps_xattr(call.value);
+      if (!value) return done.error = EINVAL, done;
+      if ((call.xattr_flags & XATTR_CREATE) && has) return done.error = EEXIST, done;
+      if ((call.xattr_flags & XATTR_REPLACE) && !has) return done.error = ENODATA, done;
+      e.caps = FileCaps{*value, disk_identity(st)};
+    } else {
+      if (!has) return done.error = ENODATA, done;
+      e.caps.reset();
+    }
+    e.tool = call.tool;
+    session.record_change(std::move(e), Store::kCaps, st.st_nlink > 1);
+    if (!committed(session)) return done.error = EIO, done;
+    return done;
+  }
   Entry e = session.current_entry(place, st);
   unsigned fields = 0;  // only what this call changes: a concurrent tool's change of the rest survives
   if (call.kind == TrappedCall::Kind::Chown) {

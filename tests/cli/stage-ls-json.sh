@@ -13,7 +13,7 @@ import json, os, sys
 dest, text_sha = sys.argv[1], sys.argv[2]
 rows = [json.loads(line) for line in open(sys.argv[3], encoding="utf-8", errors="surrogateescape")]
 by = {r["path"]: r for r in rows}
-fields = {"path", "status", "type", "mode", "uname", "uid", "gname", "gid", "size", "sha256", "target", "flags",
+fields = {"path", "status", "type", "mode", "uname", "uid", "gname", "gid", "size", "sha256", "target", "flags", "caps",
           "rdev", "tool", "recorded_path", "disk"}
 def ok(name, cond):
     print(("ok: " if cond else "FAIL: ") + name)

@@ -158,6 +158,19 @@ as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-mknod" --format fakeroot >"$
 as_nobody fakeroot -i "$T/mknod.state" -- tar -C "$T/stage-mknod" -cf "$T/mknod-fakeroot.tar" ./usr/pkg/dev/zero
 check "mknod: fakeroot -i of the state archives the device too" sh -c "tar -tvf '$T/mknod-fakeroot.tar' | grep -qE '^crw-rw---- root/disk +1,5 '"
 check "cp -p: the copy of a 0440 file is 0440 on disk" test "$(stat -c %a "$T/stage-cp-p/usr/pkg/etc/app.conf")" = 440
+# cp skips fchown when the owner already matches (the namespace's root owns
+# the file): the copy is recorded at the end of the run as root made it.
+expect_eq "cp -p: the copy is tracked, not untracked" "" "$(as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-cp-p" --untracked)"
+check "cp -p: recorded as root:root 0440" sh -c "as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups -- \"\$@\"; }; as_nobody '$STAGE_BIN/stage-ls' --destdir '$T/stage-cp-p' | grep -qE '^-r--r----- +root +root .* /usr/pkg/etc/app.conf\$'"
+for step in makefile python tar mknod raw meson; do
+  [ -d "$T/stage-$step" ] || continue
+  expect_eq "$step: nothing the build made is left untracked" "" "$(as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-$step" --untracked)"
+done
+# A path left untracked by an earlier run without --root stays untracked.
+as_nobody "$STAGE_BIN/stage-run" -q --destdir "$T/stage-mixed" -- sh -c 'mkdir -p "$DESTDIR/etc" && cp /etc/hostname "$DESTDIR/etc/before"'
+as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage-mixed" -- sh -c 'cp /etc/hostname "$DESTDIR/etc/after"'
+expect_eq "an earlier run's untracked file stays untracked; the --root run's is recorded" "/etc/before" \
+  "$(as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-mixed" --untracked | awk '{print $NF}' | grep -v '^\[' )"
 check "on disk, staged files belong to nobody" test "$(stat -c %U "$T/stage-raw/usr/pkg/libexec/raw")" = nobody
 check "no setgid bit reaches the disk" test "$(stat -c %a "$T/stage-raw/usr/pkg/libexec/raw")" = 755
 # The build believes it is root.

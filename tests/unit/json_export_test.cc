@@ -33,7 +33,7 @@ TEST_CASE("json: one object per line with every recorded field", "[json]") {
   CHECK(out.find('\n') == out.size() - 1);
   for (const char* field : {"\"path\":\"/f\"", "\"status\":\"tracked\"", "\"type\":\"file\"", "\"mode\":\"04755\"",
                             "\"uname\":\"root\"", "\"uid\":0", "\"gname\":\"games\"", "\"gid\":13", "\"size\":3",
-                            "\"sha256\":\"00ff\"", "\"target\":null", "\"flags\":\"uchg\"", "\"rdev\":null",
+                            "\"sha256\":\"00ff\"", "\"target\":null", "\"flags\":\"uchg\"", "\"caps\":null", "\"rdev\":null",
                             "\"tool\":\"install\"", "\"recorded_path\":null", "\"disk\":{\"dev\":"})
     CHECK(out.find(field) != std::string::npos);
 }

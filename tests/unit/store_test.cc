@@ -391,3 +391,36 @@ TEST_CASE("store: a damaged database whose header reads is refused without leaki
     CHECK(sqlite3_memory_used() == before);
   }
 }
+
+TEST_CASE("store: a schema 2 database is read as it is, and upgraded to file capabilities when written", "[store]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create)->commit({{file_entry("/old")}, {}, {}, {}, {}, {}});
+  // What a schema 2 stage wrote: no caps columns.
+  for (const char* col : {"caps", "caps_dev", "caps_ino", "caps_mtime_ns", "caps_size"})
+    s.query(std::string("ALTER TABLE entries DROP COLUMN ") + col);
+  s.query("PRAGMA user_version=2");
+  {
+    auto ro = stage::Store::open(s.path, stage::Store::Access::ReadOnly);
+    auto e = ro->get("/old");
+    REQUIRE(e);
+    CHECK_FALSE(e->caps);
+    CHECK(ro->list_all().size() == 1);
+  }
+  CHECK(s.query("PRAGMA user_version") == "2");  // a reader changes nothing
+  auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+  CHECK(s.query("PRAGMA user_version") == "3");
+  stage::Entry e = file_entry("/old");
+  e.caps = stage::FileCaps{std::string("\x01\x00\x00\x02\x00\x20\x00\x00\0\0\0\0\0\0\0\0\0\0\0\0", 20), {1, 2, 3, 4, 5}};
+  stage::Store::Change change{e, stage::Store::kCaps};
+  rw->commit({{}, {change}, {}, {}, {}, {}});
+  auto back = rw->get("/old");
+  REQUIRE(back);
+  REQUIRE(back->caps);
+  CHECK(back->caps->xattr == e.caps->xattr);
+  CHECK(back->caps->disk.ino == 2);
+  CHECK(back->caps->disk.mtime_ns == 3);
+  CHECK(back->caps->disk.size == 5);
+  // A record replaced whole (install over the file) has none.
+  rw->commit({{file_entry("/old")}, {}, {}, {}, {}, {}});
+  CHECK_FALSE(rw->get("/old")->caps);
+}

@@ -2,14 +2,19 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <seccomp.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "stage/listing.h"
 #include "stage/mode.h"
 #include "stage/store.h"
 #include "stage/supervisor.h"
@@ -164,4 +169,108 @@ TEST_CASE("supervisor: a chown drops setuid, and setgid with group-execute, as L
   s.handle(c);
   s.handle(chown_call(c.path, 5, 60));
   CHECK(s.record("/usr/pkg/bin/prog")->mode == 02644);
+}
+
+namespace {
+/// A security.capability value: revision 2 (or 3 with a root id), cap_net_raw
+/// (13) permitted, with or without the effective bit.
+std::string caps_value(bool effective, int revision = 2, uint32_t permitted = 1u << 13) {
+  std::string v;
+  auto le32 = [&](uint32_t x) {
+    for (int i = 0; i < 4; ++i) v.push_back(static_cast<char>((x >> (8 * i)) & 0xff));
+  };
+  le32((revision == 2 ? 0x02000000u : 0x03000000u) | (effective ? 1u : 0u));
+  le32(permitted), le32(0), le32(0), le32(0);
+  if (revision == 3) le32(1000);  // the namespace's root id
+  return v;
+}
+
+stage::TrappedCall setcap_call(const std::string& path, const std::string& value, int flags = 0) {
+  stage::TrappedCall c;
+  c.kind = stage::TrappedCall::Kind::SetCaps;
+  c.path = path;
+  c.value = value;
+  c.xattr_flags = flags;
+  c.tool = "setcap";
+  return c;
+}
+}  // namespace
+
+TEST_CASE("supervisor: setcap of a staged file is recorded, not written, and answered with success", "[supervisor][caps]") {
+  TempStage s;
+  std::string prog = s.config.destdir + "/usr/pkg/bin/prog";
+  auto answer = s.handle(setcap_call(prog, caps_value(true)));
+  CHECK_FALSE(answer.let_kernel_do_it);
+  CHECK(answer.error == 0);
+  auto rec = s.record("/usr/pkg/bin/prog");
+  REQUIRE(rec);
+  REQUIRE(rec->caps);
+  CHECK(rec->caps->xattr == caps_value(true));
+  CHECK(rec->tool == "setcap");
+  CHECK(::getxattr(prog.c_str(), "security.capability", nullptr, 0) < 0);  // nothing on disk
+  // Removing it (setcap -r) forgets it; removing none is ENODATA, as the kernel says.
+  stage::TrappedCall rm = setcap_call(prog, "");
+  rm.kind = stage::TrappedCall::Kind::RemoveCaps;
+  CHECK(s.handle(rm).error == 0);
+  CHECK_FALSE(s.record("/usr/pkg/bin/prog")->caps);
+  CHECK(s.handle(rm).error == ENODATA);
+}
+
+TEST_CASE("supervisor: a capability value is checked and normalised as the kernel does", "[supervisor][caps]") {
+  TempStage s;
+  std::string prog = s.config.destdir + "/usr/pkg/bin/prog";
+  // A namespaced (revision 3) value is stored as revision 2: the package is for the host's root.
+  CHECK(s.handle(setcap_call(prog, caps_value(false, 3))).error == 0);
+  CHECK(s.record("/usr/pkg/bin/prog")->caps->xattr == caps_value(false));
+  CHECK(s.handle(setcap_call(prog, caps_value(true).substr(0, 12))).error == EINVAL);  // revision 1: refused
+  CHECK(s.handle(setcap_call(prog, caps_value(true) + "x")).error == EINVAL);
+  CHECK(s.handle(setcap_call(prog, caps_value(true), XATTR_CREATE)).error == EEXIST);
+  CHECK(s.handle(setcap_call(prog, caps_value(true), XATTR_REPLACE)).error == 0);
+  CHECK(s.record("/usr/pkg/bin/prog")->caps->xattr == caps_value(true));
+  // Not staged, or not a regular file: the kernel's answer.
+  CHECK(s.handle(setcap_call("/tmp/unrelated/x", caps_value(true))).let_kernel_do_it);
+  CHECK(s.handle(setcap_call(s.config.destdir + "/usr/pkg/bin", caps_value(true))).let_kernel_do_it);
+}
+
+TEST_CASE("supervisor: chown drops a file's capability, chmod keeps it, as the kernel does", "[supervisor][caps]") {
+  TempStage s;
+  std::string prog = s.config.destdir + "/usr/pkg/bin/prog";
+  s.handle(setcap_call(prog, caps_value(true)));
+  stage::TrappedCall c;
+  c.kind = stage::TrappedCall::Kind::Chmod;
+  c.path = prog;
+  c.mode = 0750;
+  s.handle(c);
+  CHECK(s.record("/usr/pkg/bin/prog")->caps);
+  s.handle(chown_call(prog, std::nullopt, std::nullopt));  // chown(f, -1, -1) too
+  CHECK_FALSE(s.record("/usr/pkg/bin/prog")->caps);
+}
+
+TEST_CASE("supervisor: the filter covers i386's and x32's calls on x86-64", "[supervisor]") {
+  auto names = stage::supervised_syscalls();
+  for (const char* n : {"chown32", "fchown32", "lchown32", "fchownat", "fchmodat", "setxattr", "fremovexattr"})
+    CHECK(std::find(names.begin(), names.end(), n) != names.end());
+#if defined(__x86_64__)
+  auto arches = stage::supervised_arches();
+  CHECK(std::find(arches.begin(), arches.end(), SCMP_ARCH_X86) != arches.end());
+  CHECK(std::find(arches.begin(), arches.end(), SCMP_ARCH_X32) != arches.end());
+#endif
+}
+
+TEST_CASE("supervisor: a capability survives a rename but not a rewrite of the file", "[supervisor][caps]") {
+  TempStage s;
+  std::string prog = s.config.destdir + "/usr/pkg/bin/prog";
+  s.handle(setcap_call(prog, caps_value(true)));
+  auto caps_at = [&](const std::string& logical) {
+    auto listing = stage::reconcile_stage(s.config.destdir, s.config.db, {}, {}, false);
+    for (const auto& le : listing.entries)
+      if (le.entry.path == logical) return le.entry.caps.has_value();
+    FAIL("not listed: " << logical);
+    return false;
+  };
+  CHECK(caps_at("/usr/pkg/bin/prog"));
+  fs::rename(prog, s.config.destdir + "/usr/pkg/bin/moved");  // mv: the inode keeps its attribute
+  CHECK(caps_at("/usr/pkg/bin/moved"));
+  std::ofstream(s.config.destdir + "/usr/pkg/bin/moved", std::ios::app) << "patched";  // a write drops it
+  CHECK_FALSE(caps_at("/usr/pkg/bin/moved"));
 }

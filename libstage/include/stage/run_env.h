@@ -55,6 +55,22 @@ NamespacePolicy root_namespace_policy(const RunOptions& options);
 /// Removes what root_namespace_policy() made outside the stage (the scratch directory).
 void release_namespace_policy(const NamespacePolicy& policy);
 
+/// --root: the staged paths that are untracked before the build (an earlier
+/// run without --root left them; adopt_root_build_files() leaves them so),
+/// sorted. Throws StoreError.
+std::vector<std::string> untracked_paths(const RunOptions& options);
+
+/// After a --root build: records each staged path the build made without the
+/// tools (untracked now and not in `before`, sorted) as the namespace's root
+/// made it, which is what a root install gives it: the default owner, the
+/// group of a recorded setgid parent directory or the default group, and the
+/// mode on disk (under --root the disk keeps the permission bits; set-id bits
+/// come only from chmod, which the supervisor records). So `cp -p` of a
+/// staged file (cp skips fchown when the owner already matches), `tar -x`
+/// and a compiler's output are tracked. Returns how many paths it recorded.
+/// Throws StoreError.
+size_t adopt_root_build_files(const RunOptions& options, const std::vector<std::string>& before);
+
 /// The drop-in binary whose calls --root's supervisor passes through (they record themselves).
 std::string dropin_executable(const RunOptions& options);
 

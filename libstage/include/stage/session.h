@@ -179,6 +179,12 @@ class Session {
 /// The disk identity of a stat result.
 DiskIdentity disk_identity(const struct stat& st);
 
+/// True while the file `st` is still the one `caps` was set on: a regular
+/// file with the same device, inode, size and modification time. A write or
+/// a replacement drops a capability, as the kernel drops security.capability
+/// on write (a rename keeps it, as the kernel does).
+bool caps_still_apply(const FileCaps& caps, const struct stat& st);
+
 /// The record of a staged object as on disk: type and size from `st`, the
 /// given mode, owner and group, tool from the program name.
 Entry entry_for(const std::string& logical, const struct stat& st, mode_t recorded_mode, Principal owner,

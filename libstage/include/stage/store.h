@@ -30,6 +30,15 @@ struct DiskIdentity {
   bool operator==(const DiskIdentity&) const = default;
 };
 
+/// A file capability (the `security.capability` extended attribute) that a
+/// program of a `stage-run --root` build set (setcap(8)): recorded and
+/// exported, never written to the stage on disk.
+struct FileCaps {
+  std::string xattr;  ///< the attribute's value in VFS_CAP_REVISION_2 form (20 bytes), as a root install stores it
+  DiskIdentity disk;  ///< the file it was set on (device, inode, size and mtime count; ctime does not)
+  bool operator==(const FileCaps&) const = default;
+};
+
 /// One recorded path.
 struct Entry {
   std::string path;                 ///< logical path, absolute ("/usr/bin/x")
@@ -43,6 +52,7 @@ struct Entry {
   std::string tool;                 ///< which tool made the last change
   std::optional<DiskIdentity> disk; ///< identity of the on-disk object
   uint64_t rdev = 0;                ///< devices: major/minor
+  std::optional<FileCaps> caps;     ///< files: a capability set under --root (chown drops it, as chown(2) does)
 };
 
 /// An info manual registered by install-info in `record` mode.
@@ -73,7 +83,10 @@ class Store {
  public:
   enum class Access { ReadOnly, ReadWrite, Create };
   /// Opens (and with Create, creates) the database at `path`. Throws StoreError.
-  static std::unique_ptr<Store> open(const std::string& path, Access access);
+  /// With `stage_dir` (the stage the database records), a new database is
+  /// remembered by the stage, and a missing one is refused while the stage
+  /// holds files that were recorded in it.
+  static std::unique_ptr<Store> open(const std::string& path, Access access, const std::string& stage_dir = {});
   /// Tells SQLite that this process has one thread (the drop-ins): no
   /// mutexes and no allocation statistics, about 7% of an install call's
   /// instructions. Only before the first open; a no-op after it.
@@ -103,6 +116,7 @@ class Store {
     kGroup = 4,  ///< gname, gid
     kDisk = 8,   ///< disk identity, size and sha256 (what the object on disk now is)
     kFlags = 16, ///< BSD file flags
+    kCaps = 32,  ///< file capability (security.capability)
   };
   /// A change of some fields of a record (chmod, chown, chgrp): at commit,
   /// inside the write transaction, only `fields` (and the tool) of the record
@@ -149,7 +163,9 @@ class Store {
 };
 
 /// The schema version this build writes; newer databases are refused,
-/// older ones upgraded when opened for writing (2: the `runs` table).
-constexpr int kStoreSchemaVersion = 2;
+/// older ones upgraded when opened for writing (2: the `runs` table; 3: the
+/// `caps*` columns of file capabilities) and read as they are when opened
+/// read-only (no capabilities).
+constexpr int kStoreSchemaVersion = 3;
 
 }  // namespace stage

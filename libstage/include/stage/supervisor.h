@@ -15,13 +15,23 @@
 
 namespace stage {
 
-/// The native system call numbers the --root filter traps: the chown,
-/// chmod and mknod families.
-std::vector<int> supervised_syscalls();
+/// The system calls the --root filter traps, by name: the chown, chmod and
+/// mknod families (with i386's 16- and 32-bit chown calls), and the xattr
+/// calls that may set or remove security.capability (the supervisor lets
+/// every other attribute continue to the kernel). libseccomp resolves each
+/// name for every architecture of supervised_arches(); a name that an
+/// architecture (or this libseccomp) does not know is left out there.
+std::vector<std::string> supervised_syscalls();
+
+/// The architectures whose calls the filter traps (libseccomp's SCMP_ARCH_*
+/// tokens, the audit architectures): the native one and, on x86-64, i386
+/// and x32 programs too. Without them a filter kills a foreign
+/// architecture's program at its first system call.
+std::vector<uint32_t> supervised_arches();
 
 /// One trapped call, decoded.
 struct TrappedCall {
-  enum class Kind { Chown, Chmod, Mknod };
+  enum class Kind { Chown, Chmod, Mknod, SetCaps, RemoveCaps };
   Kind kind = Kind::Chmod;
   std::string path;               ///< absolute and folded, as the caller named it (its cwd, dirfd, root applied)
   bool follow = true;             ///< act on a final symlink's referent
@@ -29,6 +39,8 @@ struct TrappedCall {
   std::optional<uint32_t> gid;    ///< chown: the new group
   mode_t mode = 0;                ///< chmod: the new mode; mknod: type and permission bits, umask applied
   uint64_t rdev = 0;              ///< mknod: the device number
+  std::string value;              ///< SetCaps: the attribute's value as the caller passed it
+  int xattr_flags = 0;            ///< SetCaps: XATTR_CREATE, XATTR_REPLACE
   std::string tool;               ///< recorded as the tool: the caller's command name
 };
 
@@ -47,7 +59,9 @@ std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& 
 /// Handles one decoded call on `session`: a staged path's record changes as a
 /// drop-in's chown/chmod would change it (and a chmod's permission bits, minus
 /// setuid/setgid/sticky, reach the disk; a device node gets an empty placeholder
-/// file), then commits; anything else is left to the kernel.
+/// file; a staged file's capability is recorded or removed, never written to
+/// the disk, with the kernel's EINVAL, EEXIST and ENODATA), then commits;
+/// anything else is left to the kernel.
 Answer handle_call(Session& session, const TrappedCall& call);
 
 /// Counts of what a supervisor did (stage-run's summary and tests).

@@ -1,6 +1,8 @@
 // json_export: JSON Lines.
 #include "stage/json_export.h"
 
+#include "stage/file_caps.h"
+
 #include <cstdio>
 
 #include "stage/mtree_export.h"
@@ -106,6 +108,8 @@ void object(std::string& o, const Entry& e, ExportContext& ctx, const char* stat
   opt_string(o, ",\"sha256\":", e.sha256);
   opt_string(o, ",\"target\":", e.type == EntryType::Symlink || e.type == EntryType::Hardlink ? std::string_view(e.target) : "");
   opt_string(o, ",\"flags\":", e.flags);
+  // The capability in getcap's text form (the raw value is in stage-pack's archives).
+  opt_string(o, ",\"caps\":", e.caps ? caps_text(e.caps->xattr) : std::string());
   if (e.type == EntryType::CharDevice || e.type == EntryType::BlockDevice) number(o, ",\"rdev\":", static_cast<long long>(e.rdev), false);
   else o += ",\"rdev\":null";
   opt_string(o, ",\"tool\":", e.tool);

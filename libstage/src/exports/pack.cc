@@ -18,6 +18,7 @@
 #include <system_error>
 
 #include "stage/content.h"
+#include "stage/file_caps.h"
 #include "stage/pacman_export.h"
 #include "stage/path_map.h"
 
@@ -205,8 +206,11 @@ struct Chosen {
 
 // Writes the stage's entries into the tar `a`. With `md5sums`, every regular
 // file's "MD5  NAME" line is appended (dpkg's md5sums, names without "./").
+// With `caps`, a file's capability becomes a SCHILY.xattr.security.capability
+// pax record (GNU tar's and bsdtar's --xattrs); dpkg's GNU-format data.tar
+// has no place for it.
 void write_entries(struct archive* a, const std::vector<Chosen>& chosen, ExportContext& ctx, const PackOptions& options,
-                   PackResult& result, std::string* md5sums) {
+                   PackResult& result, std::string* md5sums, bool caps) {
   std::map<std::pair<uint64_t, uint64_t>, std::pair<std::string, std::string>> first;  // inode -> name, md5
   std::vector<char> buf(1 << 17);
   size_t done = 0;
@@ -250,6 +254,9 @@ void write_entries(struct archive* a, const std::vector<Chosen>& chosen, ExportC
         ::fstat(fd, &st);
         archive_entry_set_size(ae.get(), st.st_size);
         md5_slot = &it->second.second;
+        if (caps && e.caps)
+          archive_entry_xattr_add_entry(ae.get(), std::string(kCapsXattrName).c_str(), e.caps->xattr.data(),
+                                        e.caps->xattr.size());
       }
     } else if (fmt == S_IFDIR) {
       archive_entry_set_filetype(ae.get(), AE_IFDIR);
@@ -413,7 +420,7 @@ void write_deb(const std::vector<Chosen>& chosen, ExportContext& ctx, const Pack
     set_names(root.get(), user_name(ctx, ctx.default_owner), group_name(ctx, ctx.default_group));
     archive_entry_set_mtime(root.get(), date, 0);
     check(a.get(), archive_write_header(a.get(), root.get()), "'./'");
-    write_entries(a.get(), chosen, ctx, options, result, &md5sums);
+    write_entries(a.get(), chosen, ctx, options, result, &md5sums, /*caps=*/false);
     check(a.get(), archive_write_close(a.get()), "cannot finish data.tar.xz");
   }
   std::string control_tar;
@@ -502,7 +509,7 @@ void write_pacman(const std::vector<Chosen>& chosen, ExportContext& ctx, const P
   check(a.get(), archive_write_open_fd(a.get(), out_fd), "cannot write archive");
   add_memory_file(a.get(), ".PKGINFO", pkginfo, 0644, date);
   add_memory_file(a.get(), ".MTREE", mtree_gz, 0644, date);
-  write_entries(a.get(), chosen, ctx, options, result, nullptr);
+  write_entries(a.get(), chosen, ctx, options, result, nullptr, /*caps=*/true);
   check(a.get(), archive_write_close(a.get()), "cannot finish archive");
 }
 
@@ -563,7 +570,7 @@ PackResult write_pack(const std::vector<ListedEntry>& all, ExportContext& ctx, c
     case PackKind::Tar: {
       ArchivePtr a = new_tar(*compression_for(options.output));
       check(a.get(), archive_write_open_fd(a.get(), out.fd()), "cannot write archive");
-      write_entries(a.get(), chosen, ctx, options, result, nullptr);
+      write_entries(a.get(), chosen, ctx, options, result, nullptr, /*caps=*/true);
       check(a.get(), archive_write_close(a.get()), "cannot finish archive");
       break;
     }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "stage/file_caps.h"
 #include "stage/path_map.h"
 
 namespace stage {
@@ -65,6 +66,8 @@ TextExport format_rpm(const std::vector<ListedEntry>& entries, ExportContext& ct
     bool mode_default = fmt == S_IFLNK || (fmt != S_IFCHR && fmt != S_IFBLK && mode == (le.disk.st_mode & 07777));
     if (!mode_default || !is_root(user) || !is_root(group))
       line += "%attr(" + (mode_default ? std::string("-") : octal(mode)) + "," + user + "," + group + ") ";
+    // rpm sets it with cap_from_text() at install (rpm's spec docs: %caps).
+    if (e.caps && fmt == S_IFREG) line += "%caps(" + caps_text(e.caps->xattr) + ") ";
     line += '"';
     for (char c : e.path) {
       if (c == '%') line += '%';

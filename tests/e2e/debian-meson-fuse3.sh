@@ -1,0 +1,58 @@
+# End to end: a real Debian source package built with meson (fuse3 3.14.0,
+# Debian's source with its patches), configured and built by nobody, then
+# `meson install` by nobody under stage-run --root. Upstream's install script
+# (util/install_helper.sh with -Duseroot=true, meson's default) runs
+# `chown root:root` and `chmod u+s` on fusermount3 and `mknod /dev/fuse c 10
+# 229`; meson itself copies every other file (no install program). The
+# staged result must equal root's `DESTDIR=... meson install` of the same build.
+. "$STAGE_SOURCE/tests/lib.sh"
+[ "$(id -u)" -eq 0 ] || skip_test "the anchor is a root install (run as root, as CI does)"
+command -v meson >/dev/null && command -v ninja >/dev/null || skip_test "meson or ninja missing (scripts/setup installs them)"
+command -v dpkg-source >/dev/null || skip_test "dpkg-source missing (Debian package dpkg-dev)"
+umask 022
+chown nobody:nogroup "$T"
+out=$(as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/probe" -- true 2>&1)
+[ $? -eq 2 ] && skip_test "--root refused here: $out"
+cache=/var/cache/stage/deb-src
+dsc=$(ls "$cache"/fuse3_*.dsc 2>/dev/null | head -1)
+if [ -z "$dsc" ] || [ -z "$(ls "$cache"/fuse3_*.orig.tar.* 2>/dev/null)" ]; then
+  # scripts/setup fetches it; the archive has answered 404 for some sources.
+  "$STAGE_SOURCE/scripts/deb-src" --into "$cache" fuse3 >"$T/fetch.log" 2>&1 ||
+    skip_test "the fuse3 source cannot be fetched into $cache: $(tail -2 "$T/fetch.log")"
+  dsc=$(ls "$cache"/fuse3_*.dsc | head -1)
+fi
+dpkg-source -x "$dsc" "$T/src" >"$T/unpack.log" 2>&1 || { fail "dpkg-source -x $dsc"; cat "$T/unpack.log"; done_testing; }
+chown -R nobody:nogroup "$T"
+cd "$T/src" || exit 1
+as_nobody meson setup build --prefix=/usr/pkg --sysconfdir=/usr/pkg/etc --buildtype=plain \
+  -Dudevrulesdir=/usr/pkg/lib/udev/rules.d -Dinitscriptdir= -Dexamples=false -Dtests=false -Duseroot=true \
+  >"$T/setup.log" 2>&1
+rc=$?
+expect_eq "meson setup by nobody" 0 $rc
+[ $rc -eq 0 ] || { tail -20 "$T/setup.log"; done_testing; }
+as_nobody ninja -C build -j2 >"$T/build.log" 2>&1
+rc=$?
+expect_eq "ninja by nobody" 0 $rc
+[ $rc -eq 0 ] || { tail -20 "$T/build.log"; done_testing; }
+
+# Staged first: root's run leaves root-owned logs in the build directory.
+as_nobody env HOME="$T" "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage" -- meson install -C build --no-rebuild \
+  >"$T/stage.log" 2>&1
+expect_eq "meson install by nobody under --root" 0 $?
+grep -i "unable to set owner\|operation not permitted" "$T/stage.log" && fail "a change was refused"
+as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage" --format mtree >"$T/stage.mtree"
+expect_eq "mtree export" 0 $?
+env DESTDIR="$T/root" meson install -C build --no-rebuild >"$T/root.log" 2>&1
+expect_eq "meson install by root" 0 $?
+cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py"
+$cmp_tool snapshot "$T/root" / >"$T/root.list"
+$cmp_tool mtree "$T/stage.mtree" "$T/stage" / >"$T/stage.list"
+check "the root install is not empty" test "$(wc -l <"$T/root.list")" -gt 10
+if diff -u "$T/root.list" "$T/stage.list"; then pass "staged equals root's"
+else fail "staged differs from root's"; cat "$T/stage.log"; fi
+check "fusermount3 is setuid root" grep -q '^/usr/pkg/bin/fusermount3 file 4755 root root ' "$T/stage.list"
+check "/dev/fuse is a character device 10,229" grep -q '^/dev/fuse char 0666 root root 10,229$' "$T/stage.list"
+check "the library is installed" grep -q '^/usr/pkg/lib/.*libfuse3.so.3 link ' "$T/stage.list"
+expect_eq "nothing is left untracked (meson copies files itself)" "" \
+  "$(as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage" --untracked)"
+done_testing
