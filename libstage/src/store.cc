@@ -774,10 +774,15 @@ std::optional<EntryType> entry_type_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-void Store::use_one_thread() {
-  // Both fail harmlessly (SQLITE_MISUSE) once SQLite is initialised.
+void Store::tune_for_drop_in() {
+  // Each fails harmlessly (SQLITE_MISUSE) once SQLite is initialised.
   sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  // No bulk page-cache allocation (20 pages linked up at the first fetch)
+  // and no lookaside pool (40 slots linked up at open): pages are allocated
+  // as a call needs them (it reads and writes a handful).
+  sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+  sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
 }
 
 std::unique_ptr<Store> Store::open(const std::string& path, Access access, const std::string& stage_dir) {

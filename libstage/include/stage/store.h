@@ -87,10 +87,12 @@ class Store {
   /// remembered by the stage, and a missing one is refused while the stage
   /// holds files that were recorded in it.
   static std::unique_ptr<Store> open(const std::string& path, Access access, const std::string& stage_dir = {});
-  /// Tells SQLite that this process has one thread (the drop-ins): no
-  /// mutexes and no allocation statistics, about 7% of an install call's
-  /// instructions. Only before the first open; a no-op after it.
-  static void use_one_thread();
+  /// Tunes SQLite for a drop-in: one thread and one short transaction. No
+  /// mutexes and no allocation statistics (about 7% of an install call's
+  /// instructions), no page-cache or lookaside pools made up front (each
+  /// touches every page of its memory: page faults a short run never
+  /// needs). Only before the first open; a no-op after it.
+  static void tune_for_drop_in();
   virtual ~Store() = default;
 
   /// The entry recorded for a logical path.
