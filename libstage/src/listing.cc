@@ -201,10 +201,22 @@ Listing reconcile(const std::string& destdir, std::vector<Entry> records, const 
   // Current content wins: sizes are those on disk now, and a capability
   // set before the file was written again or replaced is gone, as the
   // kernel drops it.
+  std::unordered_map<InodeKey, const FileCaps*, InodeHash> linked_caps;
   for (auto& le : out.entries) {
     if (S_ISREG(le.disk.st_mode)) le.entry.size = static_cast<uint64_t>(le.disk.st_size);
     if (le.entry.caps && !caps_still_apply(*le.entry.caps, le.disk)) le.entry.caps.reset();
+    if (le.entry.caps && le.disk.st_nlink > 1)
+      linked_caps.emplace(InodeKey{static_cast<uint64_t>(le.disk.st_dev), static_cast<uint64_t>(le.disk.st_ino)},
+                          &*le.entry.caps);
   }
+  // A capability belongs to the inode, as its content does: every name of a
+  // file has it, a hard link made after setcap too.
+  if (!linked_caps.empty())
+    for (auto& le : out.entries) {
+      if (le.entry.caps || !S_ISREG(le.disk.st_mode) || le.disk.st_nlink < 2) continue;
+      auto it = linked_caps.find(InodeKey{static_cast<uint64_t>(le.disk.st_dev), static_cast<uint64_t>(le.disk.st_ino)});
+      if (it != linked_caps.end()) le.entry.caps = *it->second;
+    }
   ::close(root);
   for (size_t i = 0; i < records.size(); ++i) {
     if (state[i] == Used) continue;

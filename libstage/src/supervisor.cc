@@ -11,9 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -117,8 +116,6 @@ Principal principal_of(IdDatabase& db, uint32_t id) {
   if (auto name = db.name_of(id)) p.name = *name;
   return p;
 }
-
-constexpr uint32_t kUnchanged = static_cast<uint32_t>(-1);
 
 /// Commits the session's queued records; false when the commit failed (its
 /// message printed). Each trapped call is a run of its own: diag's failure
@@ -234,13 +231,19 @@ std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& 
   if (path[0] == '/') {
     // glibc's lchmod and fchmodat(AT_SYMLINK_NOFOLLOW) (Python's
     // os.chmod(follow_symlinks=False), coreutils' mknod -m) chmod
-    // "/proc/self/fd/N" of an O_PATH descriptor: the file that descriptor names.
+    // "/proc/self/fd/N" of an O_PATH descriptor: the file that descriptor
+    // names. gnulib's *at emulation (GNU tar's setxattr of a file below
+    // its -C directory) names "/proc/self/fd/N/REST": REST below it.
     std::string folded = lexical_fold(path);
     for (const char* self : {"/proc/self/fd/", "/proc/thread-self/fd/"}) {
       if (folded.rfind(self, 0) != 0) continue;
-      std::string fd = folded.substr(std::strlen(self));
-      if (fd.empty() || fd.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-      return caller_path(pid, std::stoi(fd), "");
+      std::string rest = folded.substr(std::strlen(self));
+      size_t slash = rest.find('/');
+      std::string fd = rest.substr(0, slash);
+      if (fd.empty() || fd.size() > 9 || fd.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+      auto base = caller_path(pid, std::stoi(fd), "");
+      if (!base || slash == std::string::npos) return base;
+      return lexical_absolute(rest.substr(slash + 1), *base);
     }
     auto root = read_link(proc + "/root");
     if (!root) return std::nullopt;

@@ -47,6 +47,7 @@ TEST_CASE("qa: every kind of finding, each with what to do", "[qa]") {
   CHECK(has(f, "untracked", "/untracked"));
   CHECK(has(f, "setuid", "/suid"));
   CHECK(has(f, "setgid", "/sgid"));
+  CHECK_FALSE(has(f, "capabilities", "/suid"));
   CHECK(has(f, "world-writable", "/ww"));
   CHECK(has(f, "group-writable", "/gw"));
   CHECK(has(f, "world-writable", "/tmpdir"));
@@ -75,4 +76,16 @@ TEST_CASE("qa: paths with control characters are quoted in the report", "[qa]") 
   stage::Finding f{"untracked", "/a\nb", "advice"};
   auto text = stage::format_findings({f});
   CHECK(text.find('\n') == text.size() - 1);
+}
+
+TEST_CASE("qa: a file with capabilities (setcap under --root) is a finding, like a setuid file", "[qa]") {
+  Scratch s;
+  s.file("/ping", "x");
+  auto ctx = s.context();
+  auto le = listed(s, "/ping", 0755);
+  le.entry.caps = stage::FileCaps{std::string("\x01\x00\x00\x02\x00\x20\x00\x00", 8) + std::string(12, '\0'), {}};
+  auto f = stage::qa_check({le}, ctx);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].kind == "capabilities");
+  CHECK(f[0].advice.find("cap_net_raw=ep") != std::string::npos);
 }

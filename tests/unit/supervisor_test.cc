@@ -156,6 +156,19 @@ TEST_CASE("supervisor: glibc's /proc/self/fd/N chmod names the file behind the d
   ::close(fd);
 }
 
+TEST_CASE("supervisor: gnulib's /proc/self/fd/N/REST (GNU tar's setxattr) names REST below the descriptor", "[supervisor]") {
+  TempStage s;
+  int fd = ::open((s.dir / "dest").c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(fd >= 0);
+  std::string base = "/proc/self/fd/" + std::to_string(fd);
+  CHECK(stage::caller_path(::getpid(), AT_FDCWD, base + "/usr/pkg/bin/prog") ==
+        (s.dir / "dest/usr/pkg/bin/prog").string());
+  CHECK(stage::caller_path(::getpid(), AT_FDCWD, base + "/usr/pkg/../pkg/bin/prog") ==
+        (s.dir / "dest/usr/pkg/bin/prog").string());
+  CHECK_FALSE(stage::caller_path(::getpid(), AT_FDCWD, "/proc/self/fd/x/usr"));
+  ::close(fd);
+}
+
 TEST_CASE("supervisor: a chown drops setuid, and setgid with group-execute, as Linux does for root", "[supervisor]") {
   TempStage s;
   stage::TrappedCall c;
@@ -271,6 +284,9 @@ TEST_CASE("supervisor: a capability survives a rename but not a rewrite of the f
   CHECK(caps_at("/usr/pkg/bin/prog"));
   fs::rename(prog, s.config.destdir + "/usr/pkg/bin/moved");  // mv: the inode keeps its attribute
   CHECK(caps_at("/usr/pkg/bin/moved"));
+  fs::create_hard_link(s.config.destdir + "/usr/pkg/bin/moved", s.config.destdir + "/usr/pkg/bin/alias");
+  CHECK(caps_at("/usr/pkg/bin/alias"));  // a name made later: the same inode, the same attribute
   std::ofstream(s.config.destdir + "/usr/pkg/bin/moved", std::ios::app) << "patched";  // a write drops it
   CHECK_FALSE(caps_at("/usr/pkg/bin/moved"));
+  CHECK_FALSE(caps_at("/usr/pkg/bin/alias"));
 }

@@ -11,7 +11,7 @@ namespace stage {
 
 /// One problem found.
 struct Finding {
-  std::string kind;     ///< "untracked", "setuid", "setgid", "group-writable", "world-writable",
+  std::string kind;     ///< "untracked", "setuid", "setgid", "capabilities", "group-writable", "world-writable",
                         ///< "unknown-user", "unknown-group", "destdir-in-symlink", "destdir-in-content"
   std::string path;     ///< the logical path concerned (for unknown names: the first entry using it)
   std::string advice;   ///< what it means and what to do

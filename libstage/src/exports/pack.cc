@@ -154,6 +154,10 @@ ArchivePtr new_tar(Compression compression, bool gnu = false) {
   ArchivePtr a(archive_write_new());
   check(a.get(), gnu ? archive_write_set_format_gnutar(a.get()) : archive_write_set_format_pax_restricted(a.get()),
         "tar format");
+  // Attributes (file capabilities) as SCHILY.xattr records only, which GNU
+  // tar and bsdtar both read; libarchive's own LIBARCHIVE.xattr copy would
+  // make GNU tar warn "Ignoring unknown extended header keyword".
+  if (!gnu) check(a.get(), archive_write_set_format_option(a.get(), "pax", "xattrheader", "SCHILY"), "tar format");
   switch (compression) {
     case Compression::None: break;
     case Compression::Gzip:

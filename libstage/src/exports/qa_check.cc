@@ -1,6 +1,8 @@
 // qa_check: the QA findings and their advice.
 #include "stage/qa_check.h"
 
+#include "stage/file_caps.h"
+
 #include <string.h>
 #include <unistd.h>
 
@@ -66,6 +68,11 @@ std::vector<Finding> qa_check(const std::vector<ListedEntry>& entries, ExportCon
       out.push_back({"setgid", e.path,
                      "setgid " + principal_text(e.group) + " (" + mtree_mode(mode) +
                          "): make sure it must be, and declare it (SPECIAL_PERMS, see --format pkgsrc-perms)"});
+    if (file && e.caps)
+      out.push_back({"capabilities", e.path,
+                     "file capabilities " + caps_text(e.caps->xattr) +
+                         ": privilege like a setuid bit; make sure it must be (rpm carries it as %caps, tar as an xattr; "
+                         "a .deb needs setcap in postinst)"});
     if (file && (mode & 0002))
       out.push_back({"world-writable", e.path,
                      "mode " + mtree_mode(mode) + ": anyone may change it; remove o+w unless that is the point"});
