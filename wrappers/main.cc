@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "stage/diag.h"
+#include "stage/store.h"
 #include "wrappers.h"
 
 namespace {
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     if (self == tool.name) {
       // Messages carry argv[0] as given, like GNU's (getopt's already do).
       stage::diag::set_program(argv[0]);
+      stage::Store::tune_for_drop_in();
       // coreutils' tools check stdout at exit (gnulib close_stdout); texinfo's install-info does not.
       if (tool.main != install_info_main) stage::diag::close_stdout_at_exit();
       return tool.main(argc, argv);

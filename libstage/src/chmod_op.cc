@@ -64,6 +64,8 @@ int chmod_staged(Session& session, const WalkEntry& e, mode_t new_mode, Entry& r
     // mode), and its parent was resolved inside the stage: a plain fchmodat
     // stays there. (glibc's AT_SYMLINK_NOFOLLOW would need /proc.)
     if (::fchmodat(e.place.dirfd, e.place.name.c_str(), disk, 0) != 0) return errno;
+    // A failed commit puts the old bits back: the stage agrees with the database.
+    session.undo_disk_mode(e.place, e.st, disk);
     if (::fstatat(e.place.dirfd, e.place.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0) now = e.st;
   }
   std::optional<DiskIdentity> before = rec.disk;

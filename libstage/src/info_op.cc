@@ -270,10 +270,15 @@ void write_dir_file(Session& session, DirFile& dir, const std::string& text) {
         // Not permitted: the file becomes ours, as any rewrite by us would.
       }
   }
+  // What a failed commit must put back: the dir file this replaces.
+  int old_fd = target.staged && dir.on_disk ? ::openat(target.dirfd, target.name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+  UniqueFd old_owned(old_fd);
   if (int err = tmp->commit()) fail(dir.shown + ": " + diag::errno_text(err));
   if (target.staged) {
     struct stat now;
     ::fstat(tmp->fd(), &now);
+    if (old_fd >= 0) session.undo_replacement(target, now, old_owned.release(), dir.st);
+    else if (!dir.on_disk) session.undo_creation(target, now);
     record_dir_file(session, target, dir, now);
   }
 }

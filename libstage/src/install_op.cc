@@ -438,19 +438,17 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     diag::error("cannot create regular file " + quote(dest_operand), err);
     return false;
   }
+  // One fstat of what now stands at the destination serves the undo, the
+  // just-created list and the record.
+  struct stat made;
+  bool have_made = ::fstat(tmp.fd(), &made) == 0;
   if (dest.staged) {
-    struct stat made;
-    if (::fstat(tmp.fd(), &made) == 0) {
+    if (have_made) {
       if (!backup->empty()) {
         // The backup goes back to its name, replacing ours.
         std::string leaf = leaf_of(*backup);
         std::string dir = dest.name.substr(0, dest.name.size() - leaf_of(dest.name).size());
-        session.undo_on_failure([dest, made, from = dir + leaf] {
-          struct stat now;
-          if (::fstatat(dest.dirfd, dest.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_ino == made.st_ino &&
-              now.st_dev == made.st_dev)
-            ::renameat(dest.dirfd, from.c_str(), dest.dirfd, dest.name.c_str());
-        });
+        session.undo_backup(dest, made, dir + leaf);
       } else if (old_fd >= 0) {
         session.undo_replacement(dest, made, old_owned.release(), dst_st);
       } else if (!dest_exists) {
@@ -464,14 +462,9 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     if (dest_exists && backup->empty()) std::printf("removed %s\n", quote(dest_operand).c_str());
   }
   say_copy(*backup);
-  {
-    struct stat now;
-    if (::fstat(tmp.fd(), &now) == 0) created_files().push_back({std::string(dest_operand), now.st_dev, now.st_ino});
-  }
+  if (have_made) created_files().push_back({std::string(dest_operand), made.st_dev, made.st_ino});
   if (dest.staged) {
-    struct stat final_st;
-    ::fstat(tmp.fd(), &final_st);
-    Entry e = entry_for(dest.logical, final_st, options.file_mode, owner, group);
+    Entry e = entry_for(dest.logical, made, options.file_mode, owner, group);
     e.flags = options.flags;
     session.record(e);
   }

@@ -209,6 +209,7 @@ class Linker {
     struct stat source_stats {};
     int source_status = 1;
     std::string backup_base;
+    replaced_ = OldObject();  // nothing of an earlier operand's
     if (link_errno < 0) link_errno = atomic_link(source, dest);
 
     if ((link_errno || use_dest_set) && !o_.symbolic) {
@@ -275,6 +276,9 @@ class Linker {
           }
         }
       }
+      // A staged destination about to be replaced is kept readable for the
+      // undo of a failed commit (a backup is undone by its own rename).
+      if (dest.staged && force && backup_base.empty()) replaced_ = capture_old(dest);
       link_errno = o_.symbolic ? force_symlink(source, dest, force, link_errno)
                                : force_hard_link(source, dest, force, link_errno);
     }
@@ -461,7 +465,52 @@ class Linker {
     return from;
   }
 
+  /// The object at a staged destination before a link replaces it.
+  struct OldObject {
+    bool present = false;
+    struct stat st {};
+    UniqueFd fd;       ///< a regular file's content
+    std::string text;  ///< a symlink's text
+  };
+
+  static OldObject capture_old(const Place& dest) {
+    OldObject old;
+    if (::fstatat(dest.dirfd, dest.name.c_str(), &old.st, AT_SYMLINK_NOFOLLOW) != 0) return old;
+    old.present = true;
+    if (S_ISREG(old.st.st_mode)) {
+      old.fd = UniqueFd(::openat(dest.dirfd, dest.name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    } else if (S_ISLNK(old.st.st_mode)) {
+      std::string text(static_cast<size_t>(old.st.st_size) + 1, '\0');
+      ssize_t n = ::readlinkat(dest.dirfd, dest.name.c_str(), text.data(), text.size());
+      if (n >= 0) old.text.assign(text.data(), static_cast<size_t>(n));
+      else old.present = false;  // cannot be put back
+    }
+    return old;
+  }
+
+  /// How a failed commit takes this link back: the backup returns, the
+  /// replaced file or symlink comes back, or the new name goes. (A replaced
+  /// fifo or device, or a file we could not read, is not put back.)
+  void undo_link(const Place& dest, const struct stat& made, const std::string& backup_base) {
+    OldObject old = std::move(replaced_);
+    replaced_ = OldObject();
+    if (!backup_base.empty()) {
+      s_.undo_backup(dest, made, backup_base);
+    } else if (!old.present) {
+      s_.undo_creation(dest, made);
+    } else if (old.st.st_dev == made.st_dev && old.st.st_ino == made.st_ino) {
+      // Two names of one inode: the rename changed nothing.
+    } else if (S_ISLNK(old.st.st_mode)) {
+      s_.undo_symlink_replacement(dest, made, std::move(old.text));
+    } else if (old.fd) {
+      s_.undo_replacement(dest, made, old.fd.release(), old.st);
+    }
+  }
+
   void record_link(const std::string& source, const Place& dest, const std::string& backup_base) {
+    struct stat st;
+    bool there = stat_place(dest, &st, false) == 0;
+    if (there) undo_link(dest, st, backup_base);
     if (!backup_base.empty() && old_record_) {
       Entry moved = *old_record_;
       moved.path = join_logical(parent_logical(dest.logical), leaf_of(backup_base));
@@ -469,8 +518,7 @@ class Linker {
       s_.forget(dest.logical);
     }
     old_record_.reset();
-    struct stat st;
-    if (stat_place(dest, &st, false) != 0) return;
+    if (!there) return;
     Entry e;
     // A new inode (a symlink, a copy) in a setgid directory takes the
     // directory's group; a hard link keeps its inode's.
@@ -502,6 +550,7 @@ class Linker {
   Session& s_;
   const LinkOptions& o_;
   BackupSettings backup_;
+  OldObject replaced_;
   std::vector<Seen> dest_set_;
   std::optional<Entry> old_record_;
   mode_t copied_mode_ = 0644;

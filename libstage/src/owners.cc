@@ -2,10 +2,12 @@
 // binaries, and the target system's databases are files anyway.
 #include "stage/owners.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <charconv>
-#include <fstream>
-#include <iterator>
 #include <limits>
 
 namespace stage {
@@ -23,59 +25,116 @@ std::optional<uint32_t> parse_id(std::string_view text) {
 IdDatabase IdDatabase::from_text(std::string_view text) {
   IdDatabase db("");
   db.loaded_ = true;
-  db.parse(text);
+  db.text_ = std::string(text);
   return db;
 }
 
-void IdDatabase::load() {
-  loaded_ = true;
-  std::ifstream in(file_, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  parse(text);
-}
-
-void IdDatabase::parse(std::string_view text) {
+namespace {
+/// Calls `each(name, id, primary_gid)` for every usable line of passwd(5) or
+/// group(5) text, in order, until it returns false. primary_gid is field 4
+/// (a passwd entry's group; a group line's member list never parses as one).
+template <typename Each>
+void for_each_id_line(std::string_view text, Each each) {
   size_t start = 0;
   while (start < text.size()) {
     size_t nl = text.find('\n', start);
     if (nl == std::string_view::npos) nl = text.size();
-    std::string line(text.substr(start, nl - start));
+    std::string_view line = text.substr(start, nl - start);
     start = nl + 1;
     if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-') continue;
     size_t c1 = line.find(':');
-    if (c1 == std::string::npos) continue;
+    if (c1 == std::string_view::npos) continue;
     size_t c2 = line.find(':', c1 + 1);
-    if (c2 == std::string::npos) continue;
+    if (c2 == std::string_view::npos) continue;
     size_t c3 = line.find(':', c2 + 1);
-    std::string name = line.substr(0, c1);
-    auto id = parse_id(std::string_view(line).substr(c2 + 1, (c3 == std::string::npos ? line.size() : c3) - c2 - 1));
+    std::string_view name = line.substr(0, c1);
+    auto id = parse_id(line.substr(c2 + 1, (c3 == std::string_view::npos ? line.size() : c3) - c2 - 1));
     if (name.empty() || !id) continue;
-    by_name_.emplace(name, *id);
-    by_id_.emplace(*id, name);
-    if (c3 != std::string::npos) {
+    std::optional<uint32_t> gid;
+    if (c3 != std::string_view::npos) {
       size_t c4 = line.find(':', c3 + 1);
-      auto gid = parse_id(std::string_view(line).substr(c3 + 1, (c4 == std::string::npos ? line.size() : c4) - c3 - 1));
-      if (gid) primary_group_.emplace(name, *gid);
+      gid = parse_id(line.substr(c3 + 1, (c4 == std::string_view::npos ? line.size() : c4) - c3 - 1));
     }
+    if (!each(name, *id, gid)) return;
   }
+}
+}  // namespace
+
+void IdDatabase::load() {
+  loaded_ = true;
+  // read(2), not an ifstream: every drop-in call reads passwd and group once.
+  text_.clear();
+  int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text_.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+}
+
+void IdDatabase::parse(std::string_view text) {
+  indexed_ = true;
+  for_each_id_line(text, [&](std::string_view name, uint32_t id, std::optional<uint32_t> gid) {
+    by_name_.emplace(std::string(name), id);
+    by_id_.emplace(id, std::string(name));
+    if (gid) primary_group_.emplace(std::string(name), *gid);
+    return true;
+  });
+}
+
+bool IdDatabase::scan_instead() {
+  if (!loaded_) load();
+  // A drop-in asks two or three questions: a scan of the text answers them
+  // without building three maps; a run that asks more (exports, chown -R)
+  // gets the maps.
+  if (indexed_) return false;
+  if (++scans_ <= kScansBeforeIndex) return true;
+  parse(text_);
+  return false;
 }
 
 std::optional<uint32_t> IdDatabase::id_of(std::string_view name) {
-  if (!loaded_) load();
+  if (scan_instead()) {
+    std::optional<uint32_t> found;
+    for_each_id_line(text_, [&](std::string_view n, uint32_t id, std::optional<uint32_t>) {
+      if (n == name) found = id;
+      return !found;
+    });
+    return found;
+  }
   auto it = by_name_.find(std::string(name));
   if (it == by_name_.end()) return std::nullopt;
   return it->second;
 }
 
 std::optional<std::string> IdDatabase::name_of(uint32_t id) {
-  if (!loaded_) load();
+  if (scan_instead()) {
+    std::optional<std::string> found;
+    for_each_id_line(text_, [&](std::string_view n, uint32_t i, std::optional<uint32_t>) {
+      if (i == id) found = std::string(n);
+      return !found;
+    });
+    return found;
+  }
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return std::nullopt;
   return it->second;
 }
 
 std::optional<uint32_t> IdDatabase::primary_group_of(std::string_view name) {
-  if (!loaded_) load();
+  if (scan_instead()) {
+    // The first line of the name with a group, as the map keeps.
+    std::optional<uint32_t> found;
+    for_each_id_line(text_, [&](std::string_view n, uint32_t, std::optional<uint32_t> gid) {
+      if (n == name && gid) found = gid;
+      return !found;
+    });
+    return found;
+  }
   auto it = primary_group_.find(std::string(name));
   if (it == primary_group_.end()) return std::nullopt;
   return it->second;

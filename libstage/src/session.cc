@@ -386,7 +386,11 @@ void Session::forget(const std::string& logical, bool tree) {
 std::optional<Principal> Session::setgid_parent_group(const std::string& logical) {
   auto slash = logical.find_last_of('/');
   if (slash == std::string::npos || logical == "/") return std::nullopt;
-  auto parent = lookup(slash == 0 ? "/" : logical.substr(0, slash));
+  std::string dir = slash == 0 ? "/" : logical.substr(0, slash);
+  // Not queued or removed by this run: the database's record decides, asked narrowly.
+  if (store_ && !pending_at_.count(dir) && !removed_set_.count(dir) && removed_trees_.empty())
+    return store().setgid_dir_group(dir);
+  auto parent = lookup(dir);
   if (!parent || parent->type != EntryType::Dir || !(parent->mode & S_ISGID)) return std::nullopt;
   return parent->group;
 }
@@ -526,6 +530,43 @@ void Session::undo_replacement(const Place& place, const struct stat& made, int 
     struct timespec times[2] = {old_st.st_atim, old_st.st_mtim};
     ::futimens(back.fd(), times);
     back.commit();
+  });
+}
+
+void Session::undo_backup(const Place& place, const struct stat& made, std::string backup) {
+  undo_on_failure([place, made, from = std::move(backup)] {
+    if (still_same(place, made)) ::renameat(place.dirfd, from.c_str(), place.dirfd, place.name.c_str());
+  });
+}
+
+void Session::undo_symlink_replacement(const Place& place, const struct stat& made, std::string old_text) {
+  undo_on_failure([place, made, text = std::move(old_text)] {
+    if (!still_same(place, made)) return;
+    // Made under a temporary name and renamed over ours: the name never
+    // goes missing. A TERM meanwhile removes the temporary.
+    char tail[48];
+    std::snprintf(tail, sizeof tail, ".stage-tmp.%d.%08x", static_cast<int>(::getpid()),
+                  static_cast<unsigned>(made.st_ino & 0xffffffffu));
+    auto slash = place.name.find_last_of('/');
+    std::string tmp = (slash == std::string::npos ? std::string() : place.name.substr(0, slash + 1)) + tail;
+    if (::symlinkat(text.c_str(), place.dirfd, tmp.c_str()) != 0) return;
+    int slot = remember_temporary(place.dirfd, tmp);
+    if (::renameat(place.dirfd, tmp.c_str(), place.dirfd, place.name.c_str()) != 0)
+      ::unlinkat(place.dirfd, tmp.c_str(), 0);
+    forget_temporary(slot);
+  });
+}
+
+void Session::undo_disk_mode(const Place& place, const struct stat& before, mode_t set) {
+  if (!store_ || !place.staged) return;
+  const StageRoot* root = root_.get();
+  undo_on_failure([root, logical = place.logical, dev = before.st_dev, ino = before.st_ino,
+                   old = static_cast<mode_t>(before.st_mode & 07777), set = static_cast<mode_t>(set & 07777)] {
+    Place p = root->locate(logical, false);
+    struct stat now;
+    if (p.error || ::fstatat(p.dirfd, p.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if (now.st_dev != dev || now.st_ino != ino || (now.st_mode & 07777) != set || S_ISLNK(now.st_mode)) return;
+    ::fchmodat(p.dirfd, p.name.c_str(), old, 0);
   });
 }
 

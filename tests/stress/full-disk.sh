@@ -16,8 +16,16 @@ mkdir "$STAGE_DESTDIR"
 echo old >old; echo new >new; head -c 3000000 /dev/zero >big
 "$D/install" -D -m 644 old "$STAGE_DESTDIR/usr/share/kept"
 "$D/install" -d "$STAGE_DESTDIR/usr/bin"
-# The stage's objects and contents, and the database's bytes (its main file and WAL).
-snapshot() { (cd "$STAGE_DESTDIR" && find . -printf '%p %y %m %s\n' -type f -exec cksum {} + | sort); cksum <"$STAGE_DB"; cksum <"$STAGE_DB-wal"; }
+# What ln, chmod and install-info replace or change: a symlink, a file, a dir file.
+"$D/ln" -s old-target "$STAGE_DESTDIR/usr/share/link"
+"$D/install" -m 644 old "$STAGE_DESTDIR/usr/share/victim"
+for m in zed yak; do
+  printf 'INFO-DIR-SECTION Animals\nSTART-INFO-DIR-ENTRY\n* %s: (%s).  An animal.\nEND-INFO-DIR-ENTRY\n' $m $m >$m.info
+  "$D/install" -D -m 644 $m.info "$STAGE_DESTDIR/usr/share/info/$m.info"
+done
+"$D/install-info" "$STAGE_DESTDIR/usr/share/info/zed.info" "$STAGE_DESTDIR/usr/share/info/dir"
+# The stage's objects (symlink texts too) and contents, and the database's bytes (its main file and WAL).
+snapshot() { (cd "$STAGE_DESTDIR" && find . -printf '%p %y %m %s %l\n' -type f -exec cksum {} + | sort); cksum <"$STAGE_DB"; cksum <"$STAGE_DB-wal"; }
 before=$(snapshot)
 
 # try NAME EXPECTED-MESSAGE-PART CMD...: must fail, say so, change nothing.
@@ -41,6 +49,19 @@ try "database full: install of a new file" "database '$STAGE_DB'" "$D/install" n
 try "database full: install over a file" "database '$STAGE_DB'" "$D/install" -m 600 new "$STAGE_DESTDIR/usr/share/kept"
 try "database full: install -D" "database '$STAGE_DB'" "$D/install" -D new "$STAGE_DESTDIR/usr/lib/x/y/new"
 try "database full: mkdir -p" "database '$STAGE_DB'" "$D/mkdir" -p "$STAGE_DESTDIR/usr/share/d/e"
+S=$STAGE_DESTDIR
+try "database full: ln -s" "database '$STAGE_DB'" "$D/ln" -s x "$S/usr/bin/newlink"
+try "database full: ln (hard link)" "database '$STAGE_DB'" "$D/ln" "$S/usr/share/kept" "$S/usr/bin/hard"
+try "database full: ln -sf over a symlink" "database '$STAGE_DB'" "$D/ln" -sf new-target "$S/usr/share/link"
+try "database full: ln -sf over a file" "database '$STAGE_DB'" "$D/ln" -sf new-target "$S/usr/share/victim"
+try "database full: ln -f over a file" "database '$STAGE_DB'" "$D/ln" -f "$S/usr/share/kept" "$S/usr/share/victim"
+try "database full: ln -sf --backup" "database '$STAGE_DB'" "$D/ln" -sf --backup=numbered x "$S/usr/share/link"
+try "database full: chmod" "database '$STAGE_DB'" "$D/chmod" 600 "$S/usr/share/kept"
+try "database full: chmod -R" "database '$STAGE_DB'" "$D/chmod" -R go-rx "$S/usr"
+try "database full: install-info (dir file updated)" "database '$STAGE_DB'" \
+  "$D/install-info" "$S/usr/share/info/yak.info" "$S/usr/share/info/dir"
+try "database full: install-info (dir file made)" "database '$STAGE_DB'" \
+  "$D/install-info" "$S/usr/share/info/yak.info" "$S/usr/share/info/dir2"
 rm -f "$T/dfs/fill"
 
 # The database's filesystem is read-only: refused before the stage changes.

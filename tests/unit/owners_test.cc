@@ -104,3 +104,28 @@ TEST_CASE("owners: resolution as GNU does it: names first, then numbers, else un
   CHECK(stage::resolve_principal(db, "nosuchuser") == stage::Principal{"nosuchuser", std::nullopt});
   CHECK(stage::resolve_principal(db, "nisuser") == stage::Principal{"nisuser", std::nullopt});
 }
+
+TEST_CASE("id database: the first answers (a scan of the text) equal the later ones (the maps)", "[owners]") {
+  // A drop-in's few questions are answered by scanning the file; from the
+  // ninth on, maps are built. Both must give the same answers, first line first.
+  ScratchFile f(kPasswd);
+  stage::IdDatabase scanned(f.path), indexed(f.path);
+  for (int i = 0; i < 20; ++i) (void)indexed.id_of("nobody-here");  // past the scans
+  const char* names[] = {"root", "games", "pkgsvc", "123", "alias0", "noshell", "nisuser", "excluded", "badid", "x"};
+  for (const char* n : names) {
+    stage::IdDatabase fresh(f.path);
+    CHECK(fresh.id_of(n) == indexed.id_of(n));
+    CHECK(fresh.primary_group_of(n) == indexed.primary_group_of(n));
+  }
+  for (uint32_t id : {0u, 5u, 99u, 501u, 600u, 777u, 12345u}) {
+    stage::IdDatabase fresh(f.path);
+    CHECK(fresh.name_of(id) == indexed.name_of(id));
+  }
+  CHECK(scanned.id_of("root") == 0u);
+  CHECK(scanned.name_of(0) == std::string("root"));
+  CHECK(scanned.primary_group_of("games") == 60u);
+  CHECK(!scanned.id_of("nisuser"));
+  // A missing file answers nothing, either way.
+  stage::IdDatabase missing("/nonexistent/passwd");
+  for (int i = 0; i < 12; ++i) CHECK(!missing.id_of("root"));
+}

@@ -33,8 +33,13 @@ class IdDatabase {
  private:
   void load();
   void parse(std::string_view text);
+  /// True when this query should scan text_ (the first few); else the maps are built.
+  bool scan_instead();
+  static constexpr int kScansBeforeIndex = 8;
   std::string file_;
-  bool loaded_ = false;
+  std::string text_;
+  bool loaded_ = false, indexed_ = false;
+  int scans_ = 0;
   std::unordered_map<std::string, uint32_t> by_name_;
   std::unordered_map<uint32_t, std::string> by_id_;
   std::unordered_map<std::string, uint32_t> primary_group_;

@@ -136,6 +136,20 @@ class Session {
   /// comes back with its old mode and times, unless another tool replaced
   /// the file meanwhile.
   void undo_replacement(const Place& place, const struct stat& made, int old_fd, const struct stat& old_st);
+  /// Undo for a destination this run moved aside to `backup` (a name beside
+  /// it, relative to the same directory) and replaced by `made`: the backup
+  /// is renamed back, unless another tool replaced `made` meanwhile.
+  void undo_backup(const Place& place, const struct stat& made, std::string backup);
+  /// Undo for a symlink this run replaced at `place` by `made` (a link or a
+  /// file): a symlink with the old text comes back, unless another tool
+  /// replaced the object meanwhile.
+  void undo_symlink_replacement(const Place& place, const struct stat& made, std::string old_text);
+  /// Undo for a change of a staged object's permission bits on disk (chmod):
+  /// `before` is its lstat before the change, `set` the bits this run gave
+  /// it. The old bits come back while it is the same object with those bits.
+  /// Keeps only the logical path, not the Place (chmod -R over many
+  /// directories would otherwise hold a descriptor open for each).
+  void undo_disk_mode(const Place& place, const struct stat& before, mode_t set);
 
  private:
   Store& store();

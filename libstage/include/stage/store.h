@@ -87,10 +87,20 @@ class Store {
   /// remembered by the stage, and a missing one is refused while the stage
   /// holds files that were recorded in it.
   static std::unique_ptr<Store> open(const std::string& path, Access access, const std::string& stage_dir = {});
+  /// Tunes SQLite for a drop-in: one thread and one short transaction. No
+  /// mutexes and no allocation statistics (about 7% of an install call's
+  /// instructions), no page-cache or lookaside pools made up front (each
+  /// touches every page of its memory: page faults a short run never
+  /// needs). Only before the first open; a no-op after it.
+  static void tune_for_drop_in();
   virtual ~Store() = default;
 
   /// The entry recorded for a logical path.
   virtual std::optional<Entry> get(const std::string& path) = 0;
+  /// The recorded group of `path` when it is recorded as a setgid directory
+  /// (what a root run's kernel gives an entry made in it), else nullopt.
+  /// One narrow statement: every install asks it of its parent directory.
+  virtual std::optional<Principal> setgid_dir_group(const std::string& path) = 0;
   /// Entries whose path is `dir` or lies below it, sorted by path.
   virtual std::vector<Entry> list_under(const std::string& dir) = 0;
   /// Every entry, sorted by path.
