@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <sys/stat.h>
+#include <sys/fsuid.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 
 #include "stage/diag.h"
 #include "stage/file_caps.h"
@@ -307,6 +309,25 @@ std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& 
 
 namespace {
 
+/// The fsuid and fsgid of a process, from its /proc/PID/status.
+std::optional<std::pair<uid_t, gid_t>> caller_fs_ids(const std::string& status) {
+  std::ifstream in(status);
+  std::string line;
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+  while (std::getline(in, line)) {
+    bool u = line.rfind("Uid:", 0) == 0, g = line.rfind("Gid:", 0) == 0;
+    if (!u && !g) continue;
+    std::istringstream fields(line.substr(4));
+    unsigned long real, eff, saved, fs;
+    if (!(fields >> real >> eff >> saved >> fs)) return std::nullopt;
+    if (u) uid = static_cast<uid_t>(fs);
+    else gid = static_cast<gid_t>(fs);
+  }
+  if (!uid || !gid) return std::nullopt;
+  return std::make_pair(*uid, *gid);
+}
+
 /// Copies the lower-only `source` to `target` through the caller's view
 /// (`view` + path), then unlinks the source there (the overlay leaves a
 /// whiteout); 0 or an errno. The copy gets the source's content (or link
@@ -391,7 +412,15 @@ Answer handle_call(Session& session, const TrappedCall& call) {
     // Is the source really there for the caller (not already deleted in its view)?
     struct stat seen;
     if (::lstat((call.view + call.path).c_str(), &seen) != 0) return pass;
-    if (int err = copy_then_unlink(call.view, call, host)) return done.error = err, done;
+    // The files are made with the caller's file-system ids: an owner the
+    // overlay's user namespace cannot name (a root supervisor's 0 under
+    // --sandbox --root) would be EOVERFLOW again.
+    auto ids = caller_fs_ids(call.view.substr(0, call.view.rfind('/')) + "/status");
+    bool switched = ids && ::geteuid() == 0 && ids->first != 0;
+    if (switched) ::setfsgid(ids->second), ::setfsuid(ids->first);
+    int err = copy_then_unlink(call.view, call, host);
+    if (switched) ::setfsuid(0), ::setfsgid(0);
+    if (err) return done.error = err, done;
     if (::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return done.error = EIO, done;
     // As a root install's mv leaves it: the host file's owner (root) and mode.
     Entry e = entry_for(target.logical, st, S_ISLNK(st.st_mode) ? 0777 : host.st_mode & 07777,

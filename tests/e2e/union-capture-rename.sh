@@ -5,7 +5,8 @@
 # them through the build's view. The host's P stays unchanged; the old names
 # are recorded as deletions and listed by stage-ls --check; the stage holds
 # what a root install over a copy of the host's P adds (the new names with
-# content, link target, mode and owner root:root).
+# content, link target, mode and owner root:root). The same under
+# --sandbox --root.
 . "$STAGE_SOURCE/tests/lib.sh"
 umask 022
 skip_unless_root_capture
@@ -50,10 +51,12 @@ keep_new() { grep -vxF -f "$T/host.list" | awk -v dirs="$host_dirs" 'BEGIN {n = 
 keep_new <"$T/root.list" >"$T/root.new"
 check "the root install added the three new names" test "$(wc -l <"$T/root.new")" -eq 3
 
-for who in nobody root; do
-  S=$T/stage-$who
+# nobody; root; and --sandbox --root by root (the build runs as nobody, the supervisor as root).
+for who in nobody root sandbox; do
+  S=$T/stage-$who sandbox=
   if [ $who = nobody ]; then run=as_nobody; else run=env; fi
-  $run env HOME="$T" "$STAGE_BIN/stage-run" --root --map "$P" --destdir "$S" -- make install prefix="$P" \
+  if [ $who = sandbox ]; then S=$T/src/stage-$who sandbox=--sandbox; fi
+  $run env HOME="$T" "$STAGE_BIN/stage-run" $sandbox --root --map "$P" --destdir "$S" -- make install prefix="$P" \
     >"$T/capture-$who.log" 2>&1
   expect_eq "$who: captured run" 0 $?
   expect_eq "$who: the host's prefix is unchanged" "$before" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
