@@ -136,10 +136,10 @@ void become_user(const NamespacePolicy::User& user) {
 // ---- seccomp ------------------------------------------------------------------
 
 /// Loads the user-notification filter of the recorded calls; returns the listener.
-int load_notify_filter() {
+int load_notify_filter(bool capture) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (!ctx) throw NamespaceError("seccomp filter: cannot set up");
-  int rc = add_supervised_rules(ctx);
+  int rc = add_supervised_rules(ctx, capture);
   // Without CAP_SYS_ADMIN (a confined command dropped it) a filter needs no_new_privs.
   if (rc == 0) rc = seccomp_load(ctx);
   if (rc == -EACCES && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0) rc = seccomp_load(ctx);
@@ -527,7 +527,7 @@ void run_step(Run& r, const PlannedStep& s) {
       if (listener >= 0) send_listener(r.sock, "watch", listener);
       break;
     }
-    case Step::SupervisorFilter: send_listener(r.sock, "supervise", load_notify_filter()); break;
+    case Step::SupervisorFilter: send_listener(r.sock, "supervise", load_notify_filter(p.supervise_renames)); break;
     case Step::Exec:
       break;  // child_steps() runs it: it reports the steps skipped on the way
   }

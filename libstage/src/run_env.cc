@@ -169,7 +169,11 @@ NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandb
     bool unprivileged = ::geteuid() != 0 || (sandbox && sandbox->switch_user);
     for (auto& c : policy.captures) {
       struct stat st;
-      if (!unprivileged || ::stat(c.prefix.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+      if (::stat(c.prefix.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+      // The host has files below it: renames of them go through the supervisor.
+      policy.supervise_renames = true;
+      if (sandbox) sandbox->supervised_renames = true;
+      if (!unprivileged) continue;
       Mirror m{c.prefix, c.stage_dir, &c.mirrored};
       g_mirror = &m;
       int rc = ::nftw(c.prefix.c_str(), mirror_one, 32, FTW_PHYS | FTW_MOUNT);

@@ -226,7 +226,7 @@ constexpr int kWriteFlags[] = {O_WRONLY, O_RDWR, O_CREAT, O_TRUNC};
 // refuses them; calls that change the file system go to it too, only to be
 // seen (the mount namespace refuses them; the watcher lets them continue).
 // Returns the listener, or -1 when there is no seccomp.
-int apply_seccomp(SetupSteps& steps, bool supervised) {
+int apply_seccomp(SetupSteps& steps, bool supervised, bool renames) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (!ctx) {
     steps.failed("seccomp", "cannot set up a filter");
@@ -254,7 +254,7 @@ int apply_seccomp(SetupSteps& steps, bool supervised) {
   // --sandbox --root: one filter, one listener (the kernel allows one per
   // chain), for the watched calls and the supervisor's alike; the latter
   // take precedence (supervise() hands the rest to answer_watched()).
-  if (supervised && rc == 0) rc = add_supervised_rules(ctx);
+  if (supervised && rc == 0) rc = add_supervised_rules(ctx, renames);
   if (rc == 0) rc = seccomp_load(ctx);
   int fd = rc == 0 ? seccomp_notify_fd(ctx) : -1;
   seccomp_release(ctx);
@@ -421,7 +421,7 @@ int confine(const SandboxPolicy& policy, SetupSteps& steps) {
   apply_limits(policy.limits, steps);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) steps.failed("no_new_privs", errno);
   apply_landlock(policy, steps);
-  int listener = apply_seccomp(steps, policy.supervised);
+  int listener = apply_seccomp(steps, policy.supervised, policy.supervised_renames);
   drop_capabilities(steps);
   return listener;
 }

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <sys/stat.h>
+#include <sys/fsuid.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 
 #include "stage/diag.h"
 #include "stage/file_caps.h"
@@ -35,6 +37,8 @@ std::vector<std::string> supervised_syscalls() {
   // does not know them (README "What --root does not do").
 }
 
+std::vector<std::string> capture_syscalls() { return {"rename", "renameat", "renameat2"}; }
+
 std::vector<uint32_t> supervised_arches() {
   std::vector<uint32_t> arches{SCMP_ARCH_NATIVE};
 #if defined(__x86_64__)
@@ -44,7 +48,7 @@ std::vector<uint32_t> supervised_arches() {
   return arches;
 }
 
-int add_supervised_rules(void* seccomp_filter) {
+int add_supervised_rules(void* seccomp_filter, bool capture) {
   auto ctx = static_cast<scmp_filter_ctx>(seccomp_filter);
   int rc = 0;
   for (uint32_t arch : supervised_arches()) {
@@ -52,7 +56,9 @@ int add_supervised_rules(void* seccomp_filter) {
     if (rc == -EEXIST) rc = 0;  // the native one is there from seccomp_init
     if (rc != 0) return rc;
   }
-  for (const auto& name : supervised_syscalls()) {
+  auto names = supervised_syscalls();
+  if (capture) for (auto& name : capture_syscalls()) names.push_back(name);
+  for (const auto& name : names) {
     int nr = seccomp_syscall_resolve_name(name.c_str());
     if (nr == __NR_SCMP_ERROR) continue;  // unknown to this libseccomp
     rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
@@ -62,9 +68,17 @@ int add_supervised_rules(void* seccomp_filter) {
 }
 
 bool is_supervised(const struct seccomp_notif& req) {
-  for (const auto& name : supervised_syscalls())
-    if (seccomp_syscall_resolve_name_arch(req.data.arch, name.c_str()) == req.data.nr) return true;
+  for (const auto& list : {supervised_syscalls(), capture_syscalls()})
+    for (const auto& name : list)
+      if (seccomp_syscall_resolve_name_arch(req.data.arch, name.c_str()) == req.data.nr) return true;
   return false;
+}
+
+RenameRoute rename_route(mode_t source_mode, bool in_stage, unsigned flags) {
+  constexpr unsigned kNoReplace = 1, kExchange = 2;  // RENAME_NOREPLACE, RENAME_EXCHANGE
+  if (flags & ~(kNoReplace | kExchange)) return RenameRoute::Kernel;  // RENAME_WHITEOUT, unknown: the kernel's
+  if (in_stage || !(S_ISREG(source_mode) || S_ISLNK(source_mode))) return RenameRoute::Kernel;
+  return (flags & kExchange) ? RenameRoute::Exdev : RenameRoute::Copy;
 }
 
 namespace {
@@ -229,6 +243,22 @@ std::optional<TrappedCall> decode(const struct seccomp_notif& req, int mem_fd) {
     } else {
       call.kind = TrappedCall::Kind::RemoveCaps;
     }
+  } else if (nr == "rename" || nr == "renameat" || nr == "renameat2") {
+    bool at = nr != "rename";
+    int newdirfd = at ? static_cast<int>(a[2]) : AT_FDCWD;
+    if (at) dirfd = static_cast<int>(a[0]);
+    name = str(a[at ? 1 : 0]);
+    auto newname = str(a[at ? 3 : 1]);
+    if (!name || !newname || name->empty() || newname->empty()) return std::nullopt;
+    auto root = read_link("/proc/" + std::to_string(pid) + "/root");
+    if (!root || *root != "/") return std::nullopt;  // a chrooted caller: the kernel's
+    auto target = caller_path(pid, newdirfd, *newname);
+    if (!target) return std::nullopt;
+    call.kind = TrappedCall::Kind::Rename;
+    call.follow = false;
+    call.target = *target;
+    call.rename_flags = nr == "renameat2" ? static_cast<unsigned>(a[4]) : 0;
+    call.view = "/proc/" + std::to_string(pid) + "/root";
   } else {
     return std::nullopt;
   }
@@ -277,9 +307,136 @@ std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& 
   return lexical_absolute(path, *base);
 }
 
+namespace {
+
+/// The fsuid and fsgid of a process, from its /proc/PID/status.
+std::optional<std::pair<uid_t, gid_t>> caller_fs_ids(const std::string& status) {
+  std::ifstream in(status);
+  std::string line;
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+  while (std::getline(in, line)) {
+    bool u = line.rfind("Uid:", 0) == 0, g = line.rfind("Gid:", 0) == 0;
+    if (!u && !g) continue;
+    std::istringstream fields(line.substr(4));
+    unsigned long real, eff, saved, fs;
+    if (!(fields >> real >> eff >> saved >> fs)) return std::nullopt;
+    if (u) uid = static_cast<uid_t>(fs);
+    else gid = static_cast<gid_t>(fs);
+  }
+  if (!uid || !gid) return std::nullopt;
+  return std::make_pair(*uid, *gid);
+}
+
+/// Copies the lower-only `source` to `target` through the caller's view
+/// (`view` + path), then unlinks the source there (the overlay leaves a
+/// whiteout); 0 or an errno. The copy gets the source's content (or link
+/// target), its permission bits and times.
+int copy_then_unlink(const std::string& view, const TrappedCall& call, const struct stat& host) {
+  std::string from = view + call.path, to = view + call.target;
+  std::string dir = to.substr(0, to.rfind('/'));
+  std::string tmp = dir + "/.stage-rename." + std::to_string(::getpid()) + "." + std::to_string(host.st_ino);
+  if (S_ISLNK(host.st_mode)) {
+    auto link = read_link(from);
+    if (!link) return errno ? errno : EIO;
+    if (::symlink(link->c_str(), tmp.c_str()) != 0) return errno;
+  } else {
+    int in = ::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0) return errno;
+    int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (out < 0) {
+      int err = errno;
+      ::close(in);
+      return err;
+    }
+    int err = 0;
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(in, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) { err = errno; break; }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n && !err;) {
+        ssize_t w = ::write(out, buf + off, static_cast<size_t>(n - off));
+        if (w < 0 && errno != EINTR) err = errno;
+        if (w > 0) off += w;
+      }
+      if (err) break;
+    }
+    if (!err && ::fchmod(out, disk_mode_for(host.st_mode & 07777, false)) != 0) err = errno;
+    struct timespec times[2] = {host.st_atim, host.st_mtim};
+    if (!err) ::futimens(out, times);
+    if (::close(out) != 0 && !err) err = errno;
+    ::close(in);
+    if (err) {
+      ::unlink(tmp.c_str());
+      return err;
+    }
+  }
+  unsigned flags = call.rename_flags & 1;  // RENAME_NOREPLACE: the kernel's EEXIST
+  int rc = flags ? static_cast<int>(::syscall(SYS_renameat2, AT_FDCWD, tmp.c_str(), AT_FDCWD, to.c_str(), flags))
+                 : ::rename(tmp.c_str(), to.c_str());
+  if (rc != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return err;
+  }
+  if (::unlink(from.c_str()) != 0) {
+    int err = errno;
+    ::unlink(to.c_str());
+    return err;
+  }
+  return 0;
+}
+
+}  // namespace
+
 Answer handle_call(Session& session, const TrappedCall& call) {
   Answer pass;  // let the kernel do it
   if (!session.active()) return pass;
+  if (call.kind == TrappedCall::Kind::Rename) {
+    if (call.view.empty() || call.path == call.target) return pass;
+    Place place = session.place(call.path, false);
+    Place target = session.place(call.target, false);
+    if (!place.staged || place.error || !target.staged || target.error) return pass;
+    struct stat st, host;
+    bool in_stage = ::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+    mode_t host_mode = ::lstat(call.path.c_str(), &host) == 0 ? host.st_mode : 0;
+    Answer done;
+    done.let_kernel_do_it = false;
+    switch (rename_route(host_mode, in_stage, call.rename_flags)) {
+      case RenameRoute::Kernel: return pass;
+      case RenameRoute::Exdev: return done.error = EXDEV, done;
+      case RenameRoute::Copy: break;
+    }
+    // Is the source really there for the caller (not already deleted in its view)?
+    struct stat seen;
+    if (::lstat((call.view + call.path).c_str(), &seen) != 0) return pass;
+    // The files are made with the caller's file-system ids: an owner the
+    // overlay's user namespace cannot name (a root supervisor's 0 under
+    // --sandbox --root) would be EOVERFLOW again.
+    auto ids = caller_fs_ids(call.view.substr(0, call.view.rfind('/')) + "/status");
+    bool switched = ids && ::geteuid() == 0 && ids->first != 0;
+    if (switched) ::setfsgid(ids->second), ::setfsuid(ids->first);
+    int err = copy_then_unlink(call.view, call, host);
+    if (switched) ::setfsuid(0), ::setfsgid(0);
+    if (err) return done.error = err, done;
+    if (::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return done.error = EIO, done;
+    // As a root install's mv leaves it: the host file's owner (root) and mode.
+    Entry e = entry_for(target.logical, st, S_ISLNK(st.st_mode) ? 0777 : host.st_mode & 07777,
+                        principal_of(session.users(), host.st_uid), principal_of(session.groups(), host.st_gid));
+    if (e.type == EntryType::Symlink) {
+      std::string text(4096, '\0');
+      ssize_t n = ::readlinkat(target.dirfd, target.name.c_str(), text.data(), text.size());
+      if (n < 0) return done.error = EIO, done;
+      text.resize(static_cast<size_t>(n));
+      e.target = text;
+    }
+    e.tool = call.tool;
+    session.record(std::move(e));
+    if (!committed(session)) return done.error = EIO, done;
+    return done;
+  }
   Place place = session.place(call.path, call.follow);
   if (!place.staged || place.error) return pass;
   struct stat st;
@@ -400,6 +557,11 @@ SupervisorStats supervise(int notify_fd, const Config& config, const std::string
         }
         // The pid may have died and been reused while we read its memory
         // and /proc entries: only a still-pending notification is trusted.
+        // A rename is the supervisor's only below a captured prefix.
+        if (call && call->kind == TrappedCall::Kind::Rename &&
+            std::none_of(config.map.begin(), config.map.end(),
+                         [&](const std::string& p) { return p != "/" && path_within(call->path, p); }))
+          call.reset();
         if (call && seccomp_notify_id_valid(notify_fd, req->id) == 0) {
           try {
             Session session(config);

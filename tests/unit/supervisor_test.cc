@@ -290,3 +290,54 @@ TEST_CASE("supervisor: a capability survives a rename but not a rewrite of the f
   CHECK_FALSE(caps_at("/usr/pkg/bin/moved"));
   CHECK_FALSE(caps_at("/usr/pkg/bin/alias"));
 }
+
+TEST_CASE("supervisor: rename_route copies only a host-only file or symlink", "[supervisor]") {
+  using stage::RenameRoute;
+  using stage::rename_route;
+  CHECK(rename_route(S_IFREG | 0755, false, 0) == RenameRoute::Copy);
+  CHECK(rename_route(S_IFLNK | 0777, false, 0) == RenameRoute::Copy);
+  CHECK(rename_route(S_IFREG | 0644, false, 1) == RenameRoute::Copy);   // RENAME_NOREPLACE: the copy's own rename keeps it
+  CHECK(rename_route(S_IFREG | 0644, false, 2) == RenameRoute::Exdev);  // RENAME_EXCHANGE
+  CHECK(rename_route(S_IFREG | 0644, false, 4) == RenameRoute::Kernel);  // RENAME_WHITEOUT
+  CHECK(rename_route(S_IFREG | 0644, true, 0) == RenameRoute::Kernel);   // in the stage already: no copy-up
+  CHECK(rename_route(S_IFDIR | 0755, false, 0) == RenameRoute::Kernel);  // the kernel's EXDEV, mv copies
+  CHECK(rename_route(S_IFIFO | 0644, false, 0) == RenameRoute::Kernel);
+  CHECK(rename_route(0, false, 0) == RenameRoute::Kernel);               // not on the host: the kernel's ENOENT
+}
+
+TEST_CASE("supervisor: a rename is the supervisor's only for a host-only file below a staged path", "[supervisor]") {
+  TempStage s;
+  fs::path host = s.dir / "host";
+  fs::create_directories(host / "bin");
+  std::ofstream(host / "bin/old") << "old";
+  fs::create_directories(s.config.destdir + (host / "bin").string());  // the stage mirrors the host's directory
+  s.config.map = {"/usr/pkg", host.string()};
+  stage::TrappedCall c;
+  c.kind = stage::TrappedCall::Kind::Rename;
+  c.follow = false;
+  c.view = "/proc/self/root";
+  c.path = (host / "bin/old").string();
+  c.target = (host / "bin/new").string();
+  c.rename_flags = 2;  // RENAME_EXCHANGE of a file the overlay would copy up
+  auto answer = s.handle(c);
+  CHECK_FALSE(answer.let_kernel_do_it);
+  CHECK(answer.error == EXDEV);
+  CHECK(fs::exists(host / "bin/old"));
+  CHECK_FALSE(fs::exists(host / "bin/new"));
+  c.rename_flags = 4;  // RENAME_WHITEOUT
+  CHECK(s.handle(c).let_kernel_do_it);
+  c.rename_flags = 2;
+  c.view.clear();  // not below a captured prefix
+  CHECK(s.handle(c).let_kernel_do_it);
+  c.view = "/proc/self/root";
+  c.path = s.config.destdir + "/usr/pkg/bin/prog";  // already in the stage
+  c.target = s.config.destdir + "/usr/pkg/bin/prog2";
+  CHECK(s.handle(c).let_kernel_do_it);
+  c.path = (host / "bin").string();  // a directory
+  c.target = (host / "bin2").string();
+  CHECK(s.handle(c).let_kernel_do_it);
+  c.path = "/etc/passwd";  // not mapped
+  c.target = "/etc/passwd2";
+  CHECK(s.handle(c).let_kernel_do_it);
+  CHECK_FALSE(s.record((host / "bin/new").string()));
+}

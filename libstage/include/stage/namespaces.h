@@ -130,6 +130,9 @@ struct NamespacePolicy {
   /// listener. Loaded after `confine`'s filter, it takes precedence on the
   /// calls both trap.
   bool supervise = false;
+  /// With `supervise`: trap the renames too (supervisor.h: capture_syscalls();
+  /// union capture of a prefix the host has).
+  bool supervise_renames = false;
   /// Best-effort: a step that may be skipped (a namespace, a mount of the
   /// view) is reported in Spawned::skipped instead of failing.
   bool best_effort = false;

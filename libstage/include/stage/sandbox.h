@@ -41,7 +41,8 @@ struct SandboxPolicy {
   std::vector<ResourceLimit> limits = default_limits();
   bool best_effort = false;                 ///< run with what the kernel has, and say what was not enforced
   bool switch_user = false;                 ///< started as root: become `user` first (hand_over() first)
-  bool supervised = false;                  ///< --sandbox --root: confine()'s filter traps the supervisor's calls too
+  bool supervised = false;
+  bool supervised_renames = false;          ///< with `supervised`: the renames of union capture too (supervisor.h)                  ///< --sandbox --root: confine()'s filter traps the supervisor's calls too
   std::string user;                         ///< the unprivileged user (switch_user)
   uid_t uid = 0;                            ///< its uid (switch_user)
   gid_t gid = 0;                            ///< its primary group (switch_user)

@@ -30,6 +30,11 @@ using NotifyHandler = std::function<bool(const struct seccomp_notif&, struct sec
 /// architecture (or this libseccomp) does not know is left out there.
 std::vector<std::string> supervised_syscalls();
 
+/// The renames trapped under union capture only (rename, renameat,
+/// renameat2): a rename of a host file below a captured prefix that
+/// overlayfs cannot copy up is done by the supervisor (rename_route()).
+std::vector<std::string> capture_syscalls();
+
 /// The architectures whose calls the filter traps (libseccomp's SCMP_ARCH_*
 /// tokens, the audit architectures): the native one and, on x86-64, i386
 /// and x32 programs too. Without them a filter kills a foreign
@@ -39,15 +44,17 @@ std::vector<uint32_t> supervised_arches();
 /// Adds supervised_arches() and a user-notification rule for each of
 /// supervised_syscalls() to a libseccomp filter (a scmp_filter_ctx): the
 /// --root filter, or under --sandbox --root the sandbox's, which must then
-/// trap them too. Returns 0 or a negative errno.
-int add_supervised_rules(void* seccomp_filter);
+/// trap them too. With `capture` (union capture of a prefix the host has),
+/// capture_syscalls() too. Returns 0 or a negative errno.
+int add_supervised_rules(void* seccomp_filter, bool capture = false);
 
-/// True when the notification `req` is one of supervised_syscalls() (for its architecture).
+/// True when the notification `req` is one of supervised_syscalls() or
+/// capture_syscalls() (for its architecture).
 bool is_supervised(const struct seccomp_notif& req);
 
 /// One trapped call, decoded.
 struct TrappedCall {
-  enum class Kind { Chown, Chmod, Mknod, SetCaps, RemoveCaps };
+  enum class Kind { Chown, Chmod, Mknod, SetCaps, RemoveCaps, Rename };
   Kind kind = Kind::Chmod;
   std::string path;               ///< absolute and folded, as the caller named it (its cwd, dirfd, root applied)
   bool follow = true;             ///< act on a final symlink's referent
@@ -58,7 +65,25 @@ struct TrappedCall {
   std::string value;              ///< SetCaps: the attribute's value as the caller passed it
   int xattr_flags = 0;            ///< SetCaps: XATTR_CREATE, XATTR_REPLACE
   std::string tool;               ///< recorded as the tool: the caller's command name
+  std::string target;             ///< Rename: the new path, absolute and folded like `path`
+  unsigned rename_flags = 0;      ///< Rename: renameat2's flags (RENAME_NOREPLACE, RENAME_EXCHANGE...)
+  std::string view;               ///< Rename: the caller's root as the supervisor reaches it ("/proc/PID/root")
 };
+
+/// What the supervisor does with a trapped rename.
+enum class RenameRoute {
+  Kernel,  ///< continue to the kernel unchanged
+  Copy,    ///< copy to the target, unlink the source, through the caller's view; record the target
+  Exdev,   ///< answer EXDEV (RENAME_EXCHANGE of a file the overlay cannot copy up: callers fall back)
+};
+
+/// The decision for a rename whose source, below a captured prefix, is
+/// `source_mode` on the host (0: not there) and `in_stage` in the stage's
+/// upper layer: only a host-only (lower-only) regular file or symlink,
+/// which overlayfs would have to copy up with an owner the build's user
+/// namespace may not name (EOVERFLOW), is copied; RENAME_WHITEOUT and
+/// unknown flags, directories, and everything already in the stage go on.
+RenameRoute rename_route(mode_t source_mode, bool in_stage, unsigned flags);
 
 /// The answer to a trapped call.
 struct Answer {
