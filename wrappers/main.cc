@@ -1,5 +1,6 @@
 // The drop-in multicall binary: one static executable, dispatched on the name
 // it was run as (the links in the drop-in directory), like toybox.
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -31,7 +32,8 @@ int main(int argc, char** argv) {
     if (self == tool.name) {
       // Messages carry argv[0] as given, like GNU's (getopt's already do).
       stage::diag::set_program(argv[0]);
-      stage::Store::tune_for_drop_in();
+      const char* supervised = std::getenv("STAGE_ROOT");
+      stage::Store::tune_for_drop_in(supervised && std::string_view(supervised) == "1");
       // coreutils' tools check stdout at exit (gnulib close_stdout); texinfo's install-info does not.
       if (tool.main != install_info_main) stage::diag::close_stdout_at_exit();
       return tool.main(argc, argv);

@@ -31,6 +31,10 @@ namespace {
 // Where the file system has no user attributes, nothing is remembered.
 constexpr const char* kDatabaseMark = "user.stage.database";
 
+/// SQLite's fchown of its -wal and -shm files, made by a process whose uid
+/// is 0 (see Store::tune_for_drop_in).
+int skip_fchown(int, uid_t, gid_t) { return 0; }
+
 std::string stage_database_mark(const std::string& stage_dir) {
 #ifdef __linux__
   char value[4096];
@@ -817,7 +821,7 @@ std::optional<EntryType> entry_type_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-void Store::tune_for_drop_in() {
+void Store::tune_for_drop_in(bool supervised) {
   // Each fails harmlessly (SQLITE_MISUSE) once SQLite is initialised.
   sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -826,6 +830,11 @@ void Store::tune_for_drop_in() {
   // as a call needs them (it reads and writes a handful).
   sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
   sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
+  if (supervised) {
+    // The unix VFS lets a program replace its system calls (by name).
+    if (sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr); vfs && vfs->iVersion >= 3 && vfs->xSetSystemCall)
+      vfs->xSetSystemCall(vfs, "fchown", reinterpret_cast<sqlite3_syscall_ptr>(&skip_fchown));
+  }
 }
 
 std::unique_ptr<Store> Store::open(const std::string& path, Access access, const std::string& stage_dir) {

@@ -92,7 +92,11 @@ class Store {
   /// instructions), no page-cache or lookaside pools made up front (each
   /// touches every page of its memory: page faults a short run never
   /// needs). Only before the first open; a no-op after it.
-  static void tune_for_drop_in();
+  /// `supervised` (a drop-in of `stage-run --root`, where uid 0 is the build
+  /// user): SQLite's root-only fchown of its -wal and -shm files to the
+  /// database's owner is skipped; it changes nothing there, and each such
+  /// call would stop in the supervisor.
+  static void tune_for_drop_in(bool supervised = false);
   virtual ~Store() = default;
 
   /// The entry recorded for a logical path.
