@@ -294,6 +294,29 @@ capture_vs_root() {
     cat "$T/capture.log" >&2
   fi
 }
+# root_run_over_host_copy PREFIX HOST_COPY OUT CMD...: the anchor for a host
+# that has PREFIX: runs CMD as root in a private mount namespace where PREFIX
+# is a tmpfs holding a copy of HOST_COPY (the host's PREFIX is never
+# written), then copies the tmpfs to OUT; CMD's output goes to OUT/../root-run.log.
+# Returns CMD's exit status (90-95: a set-up step failed).
+root_run_over_host_copy() {
+  local prefix=$1 host=$2 out=$3
+  shift 3
+  unshare -m sh -c '
+    P=$1 host=$2 out=$3; shift 3
+    mount --make-rprivate / || exit 90
+    mount -t tmpfs -o mode=0755 tmpfs "$P" || exit 94
+    cp -a "$host/." "$P/" || exit 95
+    "$@" >"$out/../root-run.log" 2>&1 || exit $?
+    cp -a "$P/." "$out/"' sh "$prefix" "$host" "$out" "$@"
+}
+# new_entries HOST_LIST: the lines of stdin (tree_compare.py's) that are not
+# in HOST_LIST, less the host's own directories (a stage mirrors them).
+new_entries() {
+  local dirs
+  dirs=$(awk '$2 == "dir" {print $1}' "$1")
+  grep -vxF -f "$1" | awk -v dirs="$dirs" 'BEGIN {n = split(dirs, d, "\n"); for (i = 1; i <= n; i++) skip[d[i]] = 1} !($1 in skip)'
+}
 # skip_unless_root_capture: exit 77 unless root (the anchor) and --root with capture work here.
 skip_unless_root_capture() {
   [ "$(id -u)" -eq 0 ] || { echo "skip: the anchor is a root install in a mount namespace (run as root, as CI does)"; exit 77; }

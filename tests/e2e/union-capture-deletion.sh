@@ -62,22 +62,14 @@ check "no whiteout in the package" eval "! tar -tvf '$T/pkg.tar' | grep -qE '^c|
 
 # The anchor: root, over a copy of the host's prefix on a tmpfs of its own mount namespace.
 mkdir -p "$T/root$P"
-unshare -m sh -c '
-  P=$1 host=$2 out=$3; shift 3
-  mount --make-rprivate / || exit 90
-  mount -t tmpfs -o mode=0755 tmpfs "$P" || exit 94
-  cp -a "$host/." "$P/" || exit 95
-  "$@" >"$out/../root-run.log" 2>&1 || exit $?
-  cp -a "$P/." "$out/"' sh "$P" "$T/host$P" "$T/root$P" make install prefix="$P"
+root_run_over_host_copy "$P" "$T/host$P" "$T/root$P" make install prefix="$P"
 expect_eq "root run in a private mount namespace" 0 $?
 $cmp_tool snapshot "$T/root" "$P" >"$T/root.list"
 $cmp_tool mtree "$T/staged.mtree" "$T/stage" "$P" >"$T/staged.list"
 # What the root install added or changed, and what it deleted; the host's
 # own directories are left out on both sides (the stage mirrors them).
-host_dirs=$(awk '$2 == "dir" {print $1}' "$T/host.list")
-keep_new() { grep -vxF -f "$T/host.list" | awk -v dirs="$host_dirs" 'BEGIN {n = split(dirs, d, "\n"); for (i = 1; i <= n; i++) skip[d[i]] = 1} !($1 in skip)'; }
-keep_new <"$T/root.list" >"$T/root.new"
-keep_new <"$T/staged.list" >"$T/staged.new"
+new_entries "$T/host.list" <"$T/root.list" >"$T/root.new"
+new_entries "$T/host.list" <"$T/staged.list" >"$T/staged.new"
 check "the root install added something" test "$(wc -l <"$T/root.new")" -ge 4
 if diff -u "$T/root.new" "$T/staged.new"; then pass "the stage equals what the root install added or changed"
 else fail "the stage differs from the root install"; cat "$T/capture.log" >&2; fi

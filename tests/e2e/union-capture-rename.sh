@@ -37,18 +37,10 @@ before=$(ls -laR --time-style=full-iso "$P" | md5sum)
 
 # The anchor: root, over a copy of the host's prefix on a tmpfs of its own mount namespace.
 mkdir -p "$T/root$P"
-unshare -m sh -c '
-  P=$1 host=$2 out=$3; shift 3
-  mount --make-rprivate / || exit 90
-  mount -t tmpfs -o mode=0755 tmpfs "$P" || exit 94
-  cp -a "$host/." "$P/" || exit 95
-  "$@" >"$out/../root-run.log" 2>&1 || exit $?
-  cp -a "$P/." "$out/"' sh "$P" "$T/host$P" "$T/root$P" make install prefix="$P"
+root_run_over_host_copy "$P" "$T/host$P" "$T/root$P" make install prefix="$P"
 expect_eq "root install in a private mount namespace" 0 $?
 $cmp_tool snapshot "$T/root" "$P" >"$T/root.list"
-host_dirs=$(awk '$2 == "dir" {print $1}' "$T/host.list")
-keep_new() { grep -vxF -f "$T/host.list" | awk -v dirs="$host_dirs" 'BEGIN {n = split(dirs, d, "\n"); for (i = 1; i <= n; i++) skip[d[i]] = 1} !($1 in skip)'; }
-keep_new <"$T/root.list" >"$T/root.new"
+new_entries "$T/host.list" <"$T/root.list" >"$T/root.new"
 check "the root install added the three new names" test "$(wc -l <"$T/root.new")" -eq 3
 
 # nobody; root; and --sandbox --root by root (the build runs as nobody, the supervisor as root).
@@ -69,7 +61,7 @@ for who in nobody root sandbox; do
   $run "$STAGE_BIN/stage-ls" --destdir "$S" --format mtree >"$T/staged-$who.mtree"
   expect_eq "$who: mtree export" 0 $?
   $cmp_tool mtree "$T/staged-$who.mtree" "$S" "$P" >"$T/staged-$who.list"
-  keep_new <"$T/staged-$who.list" >"$T/staged-$who.new"
+  new_entries "$T/host.list" <"$T/staged-$who.list" >"$T/staged-$who.new"
   if diff -u "$T/root.new" "$T/staged-$who.new"; then pass "$who: the stage equals what the root install added"
   else fail "$who: the stage differs from the root install"; cat "$T/capture-$who.log" >&2; fi
 done
