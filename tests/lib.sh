@@ -317,13 +317,18 @@ new_entries() {
   dirs=$(awk '$2 == "dir" {print $1}' "$1")
   grep -vxF -f "$1" | awk -v dirs="$dirs" 'BEGIN {n = split(dirs, d, "\n"); for (i = 1; i <= n; i++) skip[d[i]] = 1} !($1 in skip)'
 }
+# skip_unless_root_namespace [--map P]: exit 77 unless `stage-run --root`
+# (with the options given) works here for nobody; the kernel may refuse it.
+skip_unless_root_namespace() {
+  local out
+  out=$(as_nobody "$STAGE_BIN/stage-run" -q --root "$@" --destdir "$T/probe" -- true 2>&1)
+  [ $? -eq 2 ] && skip_test "--root $* refused here: $out"
+  rm -rf "$T/probe" "$T/probe.stagedb"
+}
 # skip_unless_root_capture: exit 77 unless root (the anchor) and --root with capture work here.
 skip_unless_root_capture() {
-  [ "$(id -u)" -eq 0 ] || { echo "skip: the anchor is a root install in a mount namespace (run as root, as CI does)"; exit 77; }
-  local out
-  out=$(as_nobody "$STAGE_BIN/stage-run" -q --root --map /usr/stage-probe --destdir "$T/probe" -- true 2>&1)
-  if [ $? -eq 2 ]; then echo "skip: --root with union capture refused here: $out"; exit 77; fi
-  rm -rf "$T/probe" "$T/probe.stagedb"
+  [ "$(id -u)" -eq 0 ] || skip_test "the anchor is a root install in a mount namespace (run as root, as CI does)"
+  skip_unless_root_namespace --map /usr/stage-probe
 }
 
 # ---- Real Debian source packages ------------------------------------------

@@ -10,8 +10,7 @@
 command -v setcap >/dev/null || skip_test "setcap missing (Debian package libcap2-bin; scripts/setup installs it)"
 umask 022
 chown nobody:nogroup "$T"
-out=$(as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/probe" -- true 2>&1)
-[ $? -eq 2 ] && skip_test "--root refused here: $out"
+skip_unless_root_namespace
 S=$T/steps
 mkdir "$S"
 cp /usr/bin/true "$S/prog"

@@ -7,8 +7,7 @@
 [ "$(uname -m)" = x86_64 ] || skip_test "i386 programs run on x86-64 only (this is $(uname -m))"
 umask 022
 chown nobody:nogroup "$T"
-out=$(as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/probe" -- true 2>&1)
-[ $? -eq 2 ] && skip_test "--root refused here: $out"
+skip_unless_root_namespace
 S=$T/steps
 mkdir "$S"
 cat >"$S/ia32.c" <<'EOF2'
