@@ -97,7 +97,7 @@ bool is_stage_temporary(std::string_view leaf) {
   return false;
 }
 
-TempFile::TempFile(const Place& dest, bool named) : dest_(dest) {
+TempFile::TempFile(const Place& dest, bool named, mode_t mode) : dest_(dest) {
   if (dest.error) {
     error_ = dest.error;
     return;
@@ -105,7 +105,7 @@ TempFile::TempFile(const Place& dest, bool named) : dest_(dest) {
   // The temporary lives beside the destination so that rename() is atomic.
   dir_ = dir_part(dest.name);
   if (!named) {
-    int fd = ::openat(dest.dirfd, dir_.empty() ? "." : dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    int fd = ::openat(dest.dirfd, dir_.empty() ? "." : dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, mode & 0777);
     if (fd >= 0) {
       fd_ = UniqueFd(fd);
       return;

@@ -377,7 +377,12 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
     return true;
   }
 
-  TempFile tmp(dest, /*named=*/options.strip);  // strip needs a path
+  mode_t disk_mode = dest.staged ? disk_mode_for(options.file_mode, false) : options.file_mode;
+  // Made with its final permission bits where the umask lets it (an unnamed
+  // file: nobody can open it before the commit), so that the fchmod below is
+  // usually not needed: under `stage-run --root` each one stops in the
+  // supervisor. Set-id bits always come from the fchmod (a write clears them).
+  TempFile tmp(dest, /*named=*/options.strip, disk_mode & 0777);  // strip needs a path
   if (tmp.error()) {
     say_copy("");
     diag::error("cannot create regular file " + quote(dest_operand), tmp.error());
@@ -411,8 +416,11 @@ bool install_file(Session& session, const InstallOptions& options, std::string_v
       return false;
     }
   }
-  mode_t disk_mode = dest.staged ? disk_mode_for(options.file_mode, false) : options.file_mode;
-  if (::fchmod(tmp.fd(), disk_mode) != 0) {
+  // The mode the file has now (umask and default ACLs applied, or strip's
+  // output): an fstat is never trapped, an fchmod is under --root.
+  struct stat tmp_st;
+  bool mode_right = ::fstat(tmp.fd(), &tmp_st) == 0 && (tmp_st.st_mode & 07777) == disk_mode;
+  if (!mode_right && ::fchmod(tmp.fd(), disk_mode) != 0) {
     say_copy("");
     diag::error("cannot change permissions of " + quote(dest_operand), errno);
     return false;

@@ -24,8 +24,11 @@ int stat_place(const Place& place, struct stat* st, bool follow);
 /// failure and on SIGTERM, SIGINT and SIGHUP.
 class TempFile {
  public:
-  /// Creates the file in `dest`'s directory with mode 0600. error() tells why not.
-  explicit TempFile(const Place& dest, bool named = false);
+  /// Creates the file in `dest`'s directory. error() tells why not. An
+  /// unnamed file gets the permission bits `mode` (less the umask, as
+  /// open(2) gives them: nobody can open it before commit()), a named one
+  /// 0600 until its owner changes it.
+  explicit TempFile(const Place& dest, bool named = false, mode_t mode = 0600);
   ~TempFile();
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
