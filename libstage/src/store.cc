@@ -15,6 +15,7 @@
 #endif
 
 #include "stage/bulk_memory.h"
+#include "stage/small_heap.h"
 
 #include <cerrno>
 #include <cstring>
@@ -830,6 +831,9 @@ void Store::tune_for_drop_in(bool supervised) {
   // as a call needs them (it reads and writes a handful).
   sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
   sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
+  // Free lists instead of glibc's malloc (small_heap.h: about 100k of an
+  // install call's instructions).
+  small_heap::use_for_sqlite();
   if (supervised) {
     // The unix VFS lets a program replace its system calls (by name).
     if (sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr); vfs && vfs->iVersion >= 3 && vfs->xSetSystemCall)

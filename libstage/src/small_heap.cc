@@ -1,0 +1,143 @@
+// small_heap: SQLite's allocator in a drop-in: size classes, free lists, bump arenas.
+#include "stage/small_heap.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace stage::small_heap {
+namespace {
+
+// Every block has a 16-byte header in front: its class (kLarge for malloc's
+// blocks) and, for large ones, the size asked for. 16 keeps the block
+// aligned as malloc's are (SQLite needs 8).
+constexpr size_t kHeader = 16;
+constexpr uint32_t kLarge = 0xffffffff;
+struct Header {
+  uint32_t size_class;
+  uint32_t unused;
+  uint64_t large_size;
+};
+static_assert(sizeof(Header) == kHeader);
+
+// Classes: 16, 32, 48, 64, then four steps per doubling up to kLargest
+// (80, 96, 112, 128, 160, ...). Usable sizes, the header excluded.
+constexpr int kClasses = 36;
+size_t class_size[kClasses];
+int class_count = 0;
+void* free_list[kClasses];
+
+char* arena = nullptr;
+size_t arena_left = 0;
+constexpr size_t kArena = 64 * 1024;
+
+void init_classes() {
+  if (class_count) return;
+  size_t s = 16;
+  for (; s <= 64; s += 16) class_size[class_count++] = s;
+  for (size_t base = 64; base < kLargest; base *= 2)
+    for (int i = 1; i <= 4; ++i) class_size[class_count++] = base + base / 4 * i;
+}
+
+int class_of(size_t size) {
+  init_classes();
+  int lo = 0, hi = class_count - 1;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (class_size[mid] >= size) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+Header* header_of(const void* block) {
+  return reinterpret_cast<Header*>(static_cast<char*>(const_cast<void*>(block)) - kHeader);
+}
+
+}  // namespace
+
+void* allocate(size_t size) {
+  if (size > kLargest) {
+    auto* h = static_cast<Header*>(std::malloc(kHeader + size));
+    if (!h) return nullptr;
+    h->size_class = kLarge;
+    h->large_size = size;
+    return reinterpret_cast<char*>(h) + kHeader;
+  }
+  int c = class_of(size == 0 ? 1 : size);
+  if (void* block = free_list[c]) {
+    std::memcpy(&free_list[c], block, sizeof(void*));
+    return block;
+  }
+  size_t need = kHeader + class_size[c];
+  if (arena_left < need) {
+    // The rest of the old arena is abandoned: at most one block's worth.
+    arena = static_cast<char*>(std::malloc(kArena));
+    if (!arena) {
+      arena_left = 0;
+      return nullptr;
+    }
+    arena_left = kArena;
+  }
+  auto* h = reinterpret_cast<Header*>(arena);
+  arena += need;
+  arena_left -= need;
+  h->size_class = static_cast<uint32_t>(c);
+  return reinterpret_cast<char*>(h) + kHeader;
+}
+
+void release(void* block) {
+  if (!block) return;
+  Header* h = header_of(block);
+  if (h->size_class == kLarge) {
+    std::free(h);
+    return;
+  }
+  std::memcpy(block, &free_list[h->size_class], sizeof(void*));
+  free_list[h->size_class] = block;
+}
+
+size_t usable_size(const void* block) {
+  const Header* h = header_of(block);
+  return h->size_class == kLarge ? h->large_size : class_size[h->size_class];
+}
+
+size_t round_up(size_t size) { return size > kLargest ? size : class_size[class_of(size == 0 ? 1 : size)]; }
+
+void* resize(void* block, size_t size) {
+  if (!block) return allocate(size);
+  size_t have = usable_size(block);
+  if (size <= have && header_of(block)->size_class != kLarge) return block;
+  void* moved = allocate(size);
+  if (!moved) return nullptr;
+  std::memcpy(moved, block, have < size ? have : size);
+  release(block);
+  return moved;
+}
+
+bool use_for_sqlite() {
+#if defined(__SANITIZE_ADDRESS__)
+  return false;
+#else
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return false;
+#endif
+#endif
+  static const sqlite3_mem_methods methods = {
+      [](int n) { return n < 0 ? nullptr : allocate(static_cast<size_t>(n)); },
+      [](void* p) { release(p); },
+      [](void* p, int n) { return n < 0 ? nullptr : resize(p, static_cast<size_t>(n)); },
+      [](void* p) { return static_cast<int>(usable_size(p)); },
+      [](int n) { return n < 0 ? n : static_cast<int>(round_up(static_cast<size_t>(n))); },
+      [](void*) { return SQLITE_OK; },
+      [](void*) {},
+      nullptr,
+  };
+  return sqlite3_config(SQLITE_CONFIG_MALLOC, &methods) == SQLITE_OK;
+#endif
+}
+
+}  // namespace stage::small_heap
