@@ -53,6 +53,7 @@ void describe_change(const std::string& file, Status status, mode_t old_mode, mo
 }
 
 /// chmod on a staged object: the record is the truth, the disk follows the rule.
+/// `rec` (the current record) is queued, moved from.
 int chmod_staged(Session& session, const WalkEntry& e, mode_t new_mode, Entry& rec) {
   bool is_dir = S_ISDIR(e.st.st_mode);
   mode_t disk = disk_mode_for(new_mode, is_dir);
@@ -79,7 +80,7 @@ int chmod_staged(Session& session, const WalkEntry& e, mode_t new_mode, Entry& r
   // finished meanwhile keeps its owner (and an unchanged identity is not
   // rewritten, which would churn the inode index).
   bool disk_changed = before != rec.disk || size_before != rec.size || !fresh;
-  session.record_change(rec, Store::kMode | (disk_changed ? unsigned(Store::kDisk) : 0u),
+  session.record_change(std::move(rec), Store::kMode | (disk_changed ? unsigned(Store::kDisk) : 0u),
                         /*may_have_other_names=*/e.st.st_nlink > 1);
   return 0;
 }

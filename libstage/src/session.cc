@@ -400,7 +400,7 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
     const Pending& p = pending_[it->second];
     if (p.fields == kWhole) return p.entry;
     // A field-level change: the record as stored, with those fields changed.
-    std::optional<Entry> stored = store_ ? store().get(logical) : std::nullopt;
+    std::optional<Entry> stored = store_ ? stored_record(logical) : std::nullopt;
     if (!stored) return p.entry;
     if (p.fields & Store::kMode) stored->mode = p.entry.mode;
     if (p.fields & Store::kOwner) stored->owner = p.entry.owner;
@@ -418,6 +418,23 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
   if (removed_set_.count(logical)) return std::nullopt;
   for (const auto& r : removed_trees_)
     if (path_within(logical, r)) return std::nullopt;
+  return stored_record(logical);
+}
+
+void Session::prefetch_tree(const std::string& logical) {
+  if (!store_ || logical.empty()) return;
+  prefetched_ = store().list_under(logical);
+  prefetched_root_ = logical;
+}
+
+std::optional<Entry> Session::stored_record(const std::string& logical) {
+  if (!prefetched_root_.empty() && path_within(logical, prefetched_root_)) {
+    // list_under() sorts as SQLite's BINARY collation does: by bytes, as std::string compares.
+    auto it = std::lower_bound(prefetched_.begin(), prefetched_.end(), logical,
+                               [](const Entry& e, const std::string& path) { return e.path < path; });
+    if (it != prefetched_.end() && it->path == logical) return *it;
+    return std::nullopt;
+  }
   return store().get(logical);
 }
 
@@ -582,6 +599,8 @@ int Session::finish() {
   batch.info_remove = std::move(info_remove_);
   pending_.clear();
   pending_at_.clear();
+  prefetched_root_.clear();
+  prefetched_ = {};
   pending_inode_.clear();
   removed_set_.clear();
   removed_.clear();

@@ -15,6 +15,7 @@
 #endif
 
 #include "stage/bulk_memory.h"
+#include "stage/path_map.h"
 #include "stage/small_heap.h"
 
 #include <cerrno>
@@ -151,8 +152,11 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   sqlite3_stmt* get() { return stmt_; }
+  /// Text and blobs are bound without a copy from now on: the caller keeps
+  /// them alive until reset() (a commit binds every field of every record).
+  void bind_by_reference() { destructor_ = SQLITE_STATIC; }
   void bind(int i, std::string_view text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), destructor_);
   }
   void bind_opt_text(int i, const std::string& text) {
     if (text.empty()) sqlite3_bind_null(stmt_, i);
@@ -160,7 +164,7 @@ class Statement {
   }
   void bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
   void bind_blob(int i, const std::string& bytes) {
-    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), destructor_);
   }
   void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
   /// Steps once; true while a row is available.
@@ -188,6 +192,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  sqlite3_destructor_type destructor_ = SQLITE_TRANSIENT;
 };
 
 class SqliteStore final : public Store {
@@ -301,17 +306,22 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Entry> list_under(const std::string& dir) override {
-    std::string sql = std::string("SELECT ") + select_ +
-                      " FROM entries WHERE path=?1 OR (path>?2 AND path<?3) ORDER BY path";
+    // One range of the primary key, read in its order (no sort): from `dir`
+    // up to `dir` + "0" ('/' + 1). Names that only begin like `dir` ("/t.d"
+    // for "/t") lie in the range too and are skipped before being decoded.
+    // (`path=? OR (path>? AND path<?)` made SQLite sort the rows.)
+    std::string sql = std::string("SELECT ") + select_ + " FROM entries WHERE path>=?1 AND path<?2";
     Statement st(db_, sql.c_str());
-    std::string lo = dir == "/" ? "/" : dir + "/";
-    std::string hi = lo;
+    std::string hi = dir == "/" ? "/" : dir + "/";
     hi.back() = '/' + 1;
     st.bind(1, dir);
-    st.bind(2, lo);
-    st.bind(3, hi);
+    st.bind(2, hi);
     std::vector<Entry> out;
-    while (st.step()) out.push_back(row(st));
+    while (st.step()) {
+      auto p = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
+      if (p && path_within(std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st.get(), 0))), dir))
+        out.push_back(row(st));
+    }
     return out;
   }
 
@@ -391,6 +401,7 @@ class SqliteStore final : public Store {
         std::string sql = std::string("INSERT OR REPLACE INTO entries(") + kColumns +
                           ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         Statement st(db_, sql.c_str());
+        st.bind_by_reference();  // the batch outlives the statements
         for (const auto& e : batch.put) {
           bind_entry(st, e);
           st.step();
@@ -405,6 +416,7 @@ class SqliteStore final : public Store {
           if (!up) {
             updates.emplace_back(c.fields, std::make_unique<Statement>(db_, update_sql(c.fields).c_str()));
             up = updates.back().second.get();
+            up->bind_by_reference();
           }
           bind_change(*up, c);
           up->step();
@@ -672,12 +684,12 @@ class SqliteStore final : public Store {
   }
 
   static void bind_change(Statement& st, const Change& c) {
-    // Binding every parameter is harmless: the statement names only its own.
+    // Only the parameters the statement names (update_sql()).
     const Entry& e = c.entry;
     st.bind(1, e.path);
-    st.bind(3, static_cast<int64_t>(e.mode));
-    bind_principal(st, 4, e.owner);
-    bind_principal(st, 6, e.group);
+    if (c.fields & kMode) st.bind(3, static_cast<int64_t>(e.mode));
+    if (c.fields & kOwner) bind_principal(st, 4, e.owner);
+    if (c.fields & kGroup) bind_principal(st, 6, e.group);
     if (c.fields & kDisk) {
       bind_content(st, e);
       bind_disk(st, e);

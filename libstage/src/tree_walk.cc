@@ -140,6 +140,9 @@ class Walker {
         visit_(e);
         return;
       }
+    // A -R walk of a staged tree reads its records in one query up front.
+    if (recurse_ && e.level == 0 && e.place.staged)
+      session_.prefetch_tree(e.place.logical.empty() ? std::string("/") : e.place.logical);
     if (visit_(e) == WalkAction::Skip || !recurse_) return;
 
     int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
