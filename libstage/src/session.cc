@@ -425,6 +425,8 @@ void Session::prefetch_tree(const std::string& logical) {
   if (!store_ || logical.empty()) return;
   prefetched_ = store().list_under(logical);
   prefetched_root_ = logical;
+  // A walk queues about one change per record: no regrowth on the way.
+  pending_.reserve(pending_.size() + prefetched_.size());
 }
 
 std::optional<Entry> Session::stored_record(const std::string& logical) {
@@ -589,6 +591,12 @@ void Session::undo_disk_mode(const Place& place, const struct stat& before, mode
 
 int Session::finish() {
   Store::Batch batch;
+  // Sized first: a chmod -R over 100,000 entries would otherwise move them
+  // all again at each doubling (page faults, not only copies).
+  size_t whole = static_cast<size_t>(
+      std::count_if(pending_.begin(), pending_.end(), [](const Pending& p) { return p.fields == kWhole; }));
+  batch.put.reserve(whole);
+  batch.change.reserve(pending_.size() - whole);
   for (auto& p : pending_) {
     if (p.fields == kWhole) batch.put.push_back(std::move(p.entry));
     else batch.change.push_back(Store::Change{std::move(p.entry), p.fields});
@@ -597,7 +605,7 @@ int Session::finish() {
   batch.remove_tree = std::move(removed_trees_);
   batch.info_put = std::move(info_put_);
   batch.info_remove = std::move(info_remove_);
-  pending_.clear();
+  pending_ = {};
   pending_at_.clear();
   prefetched_root_.clear();
   prefetched_ = {};

@@ -317,6 +317,14 @@ class SqliteStore final : public Store {
     st.bind(1, dir);
     st.bind(2, hi);
     std::vector<Entry> out;
+    {
+      // Sized up front (counting decodes nothing): growing a vector of
+      // 100,000 entries would copy them and touch twice the memory.
+      Statement count(db_, "SELECT count(*) FROM entries WHERE path>=?1 AND path<?2");
+      count.bind(1, dir);
+      count.bind(2, hi);
+      if (count.step()) out.reserve(static_cast<size_t>(count.integer(0)));
+    }
     while (st.step()) {
       auto p = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
       if (p && path_within(std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(st.get(), 0))), dir))
