@@ -34,22 +34,26 @@ size_t arena_left = 0;
 constexpr size_t kArena = 64 * 1024;
 
 void init_classes() {
-  if (class_count) return;
   size_t s = 16;
   for (; s <= 64; s += 16) class_size[class_count++] = s;
   for (size_t base = 64; base < kLargest; base *= 2)
     for (int i = 1; i <= 4; ++i) class_size[class_count++] = base + base / 4 * i;
 }
 
+// The class of each request size in 16-byte steps (a table: a search per
+// allocation was 5% of an install call's instructions).
+unsigned char class_by_step[kLargest / 16 + 1];
+
 int class_of(size_t size) {
-  init_classes();
-  int lo = 0, hi = class_count - 1;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (class_size[mid] >= size) hi = mid;
-    else lo = mid + 1;
+  if (!class_count) {
+    init_classes();
+    int c = 0;
+    for (size_t step = 0; step <= kLargest / 16; ++step) {
+      while (class_size[c] < step * 16) ++c;
+      class_by_step[step] = static_cast<unsigned char>(c);
+    }
   }
-  return lo;
+  return class_by_step[(size + 15) / 16];
 }
 
 Header* header_of(const void* block) {
