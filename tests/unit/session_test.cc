@@ -119,3 +119,34 @@ TEST_CASE("session: 100,000 queued records and lookups stay fast (indexed, not s
   s.finish();  // its status is the process's (diag), shared with other test cases
   CHECK(stage::Store::open(t.db(), stage::Store::Access::ReadOnly)->list_all().size() == 99999u);
 }
+
+TEST_CASE("session: a prefetched tree answers lookups below it as the database does; others still ask it",
+          "[session]") {
+  TempStage t;
+  ::mkdir((t.destdir() + "/t").c_str(), 0755);
+  ::mkdir((t.destdir() + "/t/sub").c_str(), 0755);
+  ::mkdir((t.destdir() + "/t.d").c_str(), 0755);
+  for (const char* f : {"/t/a", "/t/sub/b", "/t.d/c", "/t-c", "/u"}) t.file(f);
+  stage::Session s(t.config());
+  s.prefetch_tree("/t");
+  // Below /t: from the prefetched records (the recorded ones, and none for an unrecorded name).
+  REQUIRE(s.lookup("/t/a"));
+  CHECK(s.lookup("/t/a")->mode == 0644u);
+  CHECK(s.lookup("/t/sub/b"));
+  CHECK_FALSE(s.lookup("/t/sub"));  // a directory nothing recorded
+  CHECK_FALSE(s.lookup("/t/missing"));
+  // Names that only begin like /t, and others, are not in the tree: still found.
+  CHECK(s.lookup("/t.d/c"));
+  CHECK(s.lookup("/t-c"));
+  CHECK(s.lookup("/u"));
+  // This run's own changes still come first.
+  REQUIRE(s.set_mode("/t/a", 0600) == 0);
+  CHECK(s.lookup("/t/a")->mode == 0600u);
+  CHECK(s.lookup("/t/a")->owner == stage::Principal{"root", 0});  // the rest from the prefetched record
+  s.forget("/t/sub/b");
+  CHECK_FALSE(s.lookup("/t/sub/b"));
+  s.finish();  // its status is the process's (diag), shared with other test cases
+  CHECK(t.get("/t/a")->mode == 0600u);
+  CHECK_FALSE(t.get("/t/sub/b"));
+  CHECK(t.get("/t.d/c"));
+}
