@@ -5,6 +5,7 @@
 #include <ftw.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -220,7 +221,37 @@ void remove_tree(const std::string& path) {
   }
 }
 
-// Whiteouts below `dir` (the stage's directory of `logical`), as logical paths.
+// The host's entries below the host directory `logical` that the stage's
+// directory `dir` (opaque or gone) does not hold: all deleted for the build.
+void host_entries_hidden(const std::string& dir, const std::string& logical, std::vector<std::string>& out) {
+  DIR* d = ::opendir(logical.c_str());
+  if (!d) return;
+  std::vector<std::string> names;
+  while (struct dirent* e = ::readdir(d))
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
+  ::closedir(d);
+  for (const auto& name : names) {
+    struct stat upper, host;
+    std::string in_stage = dir + "/" + name, path = logical + "/" + name;
+    if (::lstat(in_stage.c_str(), &upper) == 0 && !is_whiteout(upper)) continue;  // the stage's own
+    out.push_back(path);
+    if (::lstat(path.c_str(), &host) == 0 && S_ISDIR(host.st_mode)) host_entries_hidden(in_stage, path, out);
+  }
+}
+
+// An overlay directory whose lower content is hidden (overlayfs's "opaque"
+// mark; user.overlay.* under userxattr).
+bool is_opaque(const std::string& dir) {
+  char value[4];
+  for (const char* name : {"user.overlay.opaque", "trusted.overlay.opaque"})
+    if (::lgetxattr(dir.c_str(), name, value, sizeof value) == 1 && value[0] == 'y') return true;
+  return false;
+}
+
+// Whiteouts below `dir` (the stage's directory of `logical`), as logical
+// paths: each stands for a deleted host object, and a deleted (or renamed
+// away) host directory for everything the host has below it too, as does
+// an opaque directory for the host's entries it hides.
 void find_whiteouts(const std::string& dir, const std::string& logical, std::vector<std::string>& out) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) return;
@@ -235,8 +266,12 @@ void find_whiteouts(const std::string& dir, const std::string& logical, std::vec
   }
   ::closedir(d);
   for (const auto& [name, is_dir] : found) {
-    if (is_dir) find_whiteouts(dir + "/" + name, logical + "/" + name, out);
-    else out.push_back(logical + "/" + name);
+    std::string path = logical + "/" + name;
+    struct stat host;
+    bool host_dir = ::lstat(path.c_str(), &host) == 0 && S_ISDIR(host.st_mode);
+    if (!is_dir) out.push_back(path);
+    if (host_dir && (!is_dir || is_opaque(dir + "/" + name))) host_entries_hidden(dir + "/" + name, path, out);
+    if (is_dir) find_whiteouts(dir + "/" + name, path, out);
   }
 }
 
@@ -270,6 +305,7 @@ std::vector<std::string> finish_capture(const RunOptions& options, const Namespa
     std::vector<std::string> found;
     find_whiteouts(c.stage_dir, c.prefix, found);
     std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
     store->set_deletions(c.prefix, found);
     all.insert(all.end(), found.begin(), found.end());
   }
