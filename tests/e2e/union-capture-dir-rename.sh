@@ -1,7 +1,8 @@
 # Union capture, renames of host directories (issue 11): as nobody, as root,
 # and under --sandbox --root, under stage-run --root --map P, a Makefile
 # renames (mv) directories of the host's P (root's, as /usr/pkg is), one
-# with host files and files the build staged below it, one onto an empty
+# with host files (one deleted first) and files, a hard link and a
+# directory the build staged below it (then moved on), one onto an empty
 # host directory (mv -T), and fails to rename one onto a non-empty one;
 # then copies a staged directory with cp -a (modes set through minimal
 # ACLs) and sets a mode with setfacl. overlayfs refuses to rename a host
@@ -37,7 +38,12 @@ install:
 	install -m 600 -o games -g games prog $(prefix)/share/olddir/staged
 	install -d -m 700 $(prefix)/share/olddir/sub/private
 	install -m 644 prog $(prefix)/share/olddir/sub/private/p
+	ln $(prefix)/share/olddir/staged $(prefix)/share/olddir/hard
+	rm -f $(prefix)/share/olddir/tool
 	mv $(prefix)/share/olddir $(prefix)/share/newdir
+	test ! -e $(prefix)/share/newdir/tool
+	mkdir -p $(prefix)/lib
+	mv $(prefix)/share/newdir/sub/private $(prefix)/lib/private
 	test ! -e $(prefix)/share/olddir
 	test "$$(cat $(prefix)/share/newdir/sub/b.txt)" = b
 	test "$$(readlink $(prefix)/share/newdir/link)" = a.txt
@@ -63,7 +69,8 @@ expect_eq "root install in a private mount namespace" 0 $?
 [ -s "$T/root-run.log" ] && sed 's/^/  root: /' "$T/root-run.log" >&2
 $cmp_tool snapshot "$T/root" "$P" >"$T/root.list"
 new_entries "$T/host.list" <"$T/root.list" >"$T/root.new"
-check "the root install added the moved trees" grep -q "^$P/share/newdir/sub/private/p " "$T/root.new"
+check "the root install added the moved trees" grep -q "^$P/share/newdir/sub/b.txt " "$T/root.new"
+check "and the hard link" grep -q "^$P/share/newdir/hard file 0600 games games " "$T/root.new"
 deleted=$(comm -23 <(awk '{print $1}' "$T/host.list" | sort) <(awk '{print $1}' "$T/root.list" | sort))
 check "the root install deleted the old names" test "$(echo "$deleted" | wc -l)" -eq 8
 # A deleted host directory is recorded as one deletion, which stands for all below it.
@@ -88,6 +95,8 @@ for who in nobody root sandbox; do
   new_entries "$T/host.list" <"$T/staged-$who.list" >"$T/staged-$who.new"
   if diff -u "$T/root.new" "$T/staged-$who.new"; then pass "$who: the stage equals what the root install added"
   else fail "$who: the stage differs from the root install"; cat "$T/capture-$who.log" >&2; fi
+  $run "$STAGE_BIN/stage-ls" --destdir "$S" >"$T/ls-$who.out" 2>&1
+  check "$who: the hard link's record names the moved file" grep -q "/share/newdir/hard => $P/share/newdir/staged\$" "$T/ls-$who.out"
   check "$who: no temporary name is left in the stage" eval "! find '$S' -name '.stage-tmp.*' | grep -q ."
 done
 done_testing

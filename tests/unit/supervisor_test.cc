@@ -500,3 +500,32 @@ TEST_CASE("supervisor: tree_step moves the stage's own entries whole and walks t
   CHECK(tree_step(S_IFCHR, 0) == TreeStep::Refuse);
   CHECK(tree_step(0, 0) == TreeStep::Refuse);
 }
+
+TEST_CASE("supervisor: a minimal ACL set on a staged file is recorded as the chmod it is", "[supervisor][acl]") {
+  TempStage s;
+  stage::set_disk_modes_for_root(true);
+  std::string prog = s.config.destdir + "/usr/pkg/bin/prog";
+  stage::TrappedCall chmod;
+  chmod.kind = stage::TrappedCall::Kind::Chmod;
+  chmod.path = prog;
+  chmod.mode = 04755;
+  chmod.tool = "chmod";
+  REQUIRE(s.handle(chmod).error == 0);
+  stage::TrappedCall acl = chmod;
+  acl.kind = stage::TrappedCall::Kind::SetAclMode;  // what decode() makes of setxattr("system.posix_acl_access")
+  acl.mode = 0640;
+  acl.tool = "cp";
+  auto answer = s.handle(acl);
+  CHECK_FALSE(answer.let_kernel_do_it);
+  CHECK(answer.error == 0);
+  auto rec = s.record("/usr/pkg/bin/prog");
+  REQUIRE(rec);
+  CHECK(rec->mode == 04640);  // setuid kept, as the kernel keeps it for root
+  CHECK(rec->tool == "cp");
+  struct stat st;
+  REQUIRE(::stat(prog.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0640);  // the bits reach the disk, setuid never does
+  // Not staged: the kernel's.
+  acl.path = "/etc/passwd";
+  CHECK(s.handle(acl).let_kernel_do_it);
+}

@@ -106,10 +106,12 @@ std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& 
 
 /// Handles one decoded call on `session`: a staged path's record changes as a
 /// drop-in's chown/chmod would change it (and a chmod's permission bits, minus
-/// setuid/setgid/sticky, reach the disk; a device node gets an empty placeholder
-/// file; a staged file's capability is recorded or removed, never written to
-/// the disk, with the kernel's EINVAL, EEXIST and ENODATA), then commits;
-/// anything else is left to the kernel.
+/// setuid/setgid/sticky, reach the disk; a minimal ACL is such a chmod of the
+/// permission bits; a device node gets an empty placeholder file; a staged
+/// file's capability is recorded or removed, never written to the disk, with
+/// the kernel's EINVAL, EEXIST and ENODATA); a rename that rename_route()
+/// gives the supervisor is done through the caller's view (`call.view`) and
+/// its records follow. Then commits; anything else is left to the kernel.
 Answer handle_call(Session& session, const TrappedCall& call);
 
 /// Counts of what a supervisor did (stage-run's summary and tests).
