@@ -468,11 +468,14 @@ Answer handle_call(Session& session, const TrappedCall& call) {
     if (call.view.empty() || call.path == call.target) return pass;
     Place place = session.place(call.path, false);
     Place target = session.place(call.target, false);
-    if (!place.staged || place.error || !target.staged || target.error) return pass;
+    if (!place.staged || !target.staged) return pass;
+    // A parent the stage lacks (ENOENT) is the host's alone: the overlay
+    // copies it up when the view writes below it.
+    if ((place.error && place.error != ENOENT) || (target.error && target.error != ENOENT)) return pass;
     struct stat st, host;
     mode_t stage_mode = 0;
-    if (::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) stage_mode = st.st_mode;
-    else if (errno != ENOENT) return pass;
+    if (!place.error && ::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) stage_mode = st.st_mode;
+    else if (!place.error && errno != ENOENT) return pass;
     mode_t host_mode = ::lstat(call.path.c_str(), &host) == 0 ? host.st_mode : 0;
     Answer done;
     done.let_kernel_do_it = false;
@@ -485,7 +488,7 @@ Answer handle_call(Session& session, const TrappedCall& call) {
     if (route == RenameRoute::Tree) return move_directory(session, call, place, target);
     int err = as_caller(call.view, [&] { return copy_then_unlink(call.view, call, host); });
     if (err) return done.error = err, done;
-    auto e = host_entry(session, target, host, call.tool);
+    auto e = host_entry(session, session.place(target.logical, false), host, call.tool);
     if (!e) return done.error = EIO, done;
     session.record(std::move(*e));
     if (!committed(session)) return done.error = EIO, done;

@@ -5,7 +5,8 @@
 # directory the build staged below it (then moved on), one onto an empty
 # host directory (mv -T), and fails to rename one onto a non-empty one;
 # then copies a staged directory with cp -a (modes set through minimal
-# ACLs) and sets a mode with setfacl. overlayfs refuses to rename a host
+# ACLs) and sets a mode with setfacl; and, as root, moves a directory into
+# a host directory the stage does not hold yet. overlayfs refuses to rename a host
 # directory (EXDEV) and mv's own copy would record owner 65534 and mode
 # 0700; the supervisor moves the tree itself. The host's P stays unchanged;
 # the old names are recorded as deletions and listed by stage-ls --check,
@@ -21,7 +22,8 @@ cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py"
 H=$(mktemp -d /var/lib/stage-host.XXXXXX) && chmod 755 "$H"
 trap 'rm -rf "$T" "$H"' EXIT
 P=$H/pkg
-mkdir -p "$P/share/olddir/sub" "$P/share/other" "$P/share/emptydir" "$P/share/keep" "$P/lib"
+mkdir -p "$P/share/olddir/sub" "$P/share/other" "$P/share/emptydir" "$P/share/keep" "$P/lib" "$P/share/more" "$P/opt"
+echo m >"$P/share/more/m.txt"
 echo a >"$P/share/olddir/a.txt"; chmod 444 "$P/share/olddir/a.txt"
 printf '#!/bin/sh\necho tool\n' >"$P/share/olddir/tool"; chmod 755 "$P/share/olddir/tool"
 ln -s a.txt "$P/share/olddir/link"
@@ -48,6 +50,8 @@ install:
 	test "$$(cat $(prefix)/share/newdir/sub/b.txt)" = b
 	test "$$(readlink $(prefix)/share/newdir/link)" = a.txt
 	mv -T $(prefix)/share/other $(prefix)/share/emptydir
+	install -m 640 -o games prog $(prefix)/share/more/own
+	mv $(prefix)/share/more $(prefix)/opt/more
 	test -f $(prefix)/share/emptydir/c.txt
 	if mv -T $(prefix)/share/keep $(prefix)/share/newdir 2>err; then exit 1; fi
 	grep -q 'Directory not empty' err
@@ -70,12 +74,13 @@ expect_eq "root install in a private mount namespace" 0 $?
 $cmp_tool snapshot "$T/root" "$P" >"$T/root.list"
 new_entries "$T/host.list" <"$T/root.list" >"$T/root.new"
 check "the root install added the moved trees" grep -q "^$P/share/newdir/sub/b.txt " "$T/root.new"
+check "and the directory moved into a host directory the build had not touched" grep -q "^$P/opt/more/own file 0640 games root " "$T/root.new"
 check "and the hard link" grep -q "^$P/share/newdir/hard file 0600 games games " "$T/root.new"
 deleted=$(comm -23 <(awk '{print $1}' "$T/host.list" | sort) <(awk '{print $1}' "$T/root.list" | sort))
-check "the root install deleted the old names" test "$(echo "$deleted" | wc -l)" -eq 8
+check "the root install deleted the old names" test "$(echo "$deleted" | wc -l)" -eq 10
 # A deleted host directory is recorded as one deletion, which stands for all below it.
 deleted_top=$(echo "$deleted" | awk '{ for (i = 1; i <= n; i++) if (index($0, top[i] "/") == 1) next; top[++n] = $0; print }')
-expect_eq "the old directories are what the root install deleted at the top" "$P/share/olddir $P/share/other" "$(echo $deleted_top)"
+expect_eq "the old directories are what the root install deleted at the top" "$P/share/more $P/share/olddir $P/share/other" "$(echo $deleted_top)"
 
 for who in nobody root sandbox; do
   S=$T/stage-$who sandbox=
