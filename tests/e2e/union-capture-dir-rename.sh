@@ -3,7 +3,8 @@
 # renames (mv) directories of the host's P (root's, as /usr/pkg is), one
 # with host files (one deleted first) and files, a hard link and a
 # directory the build staged below it (then moved on), one onto an empty
-# host directory (mv -T), and fails to rename one onto a non-empty one;
+# host directory (mv -T) and onto one the build emptied, and fails to
+# rename one onto a non-empty one;
 # then copies a staged directory with cp -a (modes set through minimal
 # ACLs) and sets a mode with setfacl; and, as root, moves a directory into
 # a host directory the stage does not hold yet. overlayfs refuses to rename a host
@@ -24,6 +25,7 @@ trap 'rm -rf "$T" "$H"' EXIT
 P=$H/pkg
 mkdir -p "$P/share/olddir/sub" "$P/share/other" "$P/share/emptydir" "$P/share/keep" "$P/lib" "$P/share/more" "$P/opt"
 echo m >"$P/share/more/m.txt"
+mkdir "$P/share/full2" && echo x >"$P/share/full2/x.txt"
 echo a >"$P/share/olddir/a.txt"; chmod 444 "$P/share/olddir/a.txt"
 printf '#!/bin/sh\necho tool\n' >"$P/share/olddir/tool"; chmod 755 "$P/share/olddir/tool"
 ln -s a.txt "$P/share/olddir/link"
@@ -55,6 +57,9 @@ install:
 	test -f $(prefix)/share/emptydir/c.txt
 	if mv -T $(prefix)/share/keep $(prefix)/share/newdir 2>err; then exit 1; fi
 	grep -q 'Directory not empty' err
+	rm $(prefix)/share/full2/x.txt
+	mv -T $(prefix)/share/keep $(prefix)/share/full2
+	test ! -e $(prefix)/share/full2/x.txt && test -f $(prefix)/share/full2/k.txt
 	install -d -m 750 $(prefix)/lib/x
 	install -m 640 prog $(prefix)/lib/x/f
 	cp -a $(prefix)/lib/x $(prefix)/lib/y
@@ -77,10 +82,10 @@ check "the root install added the moved trees" grep -q "^$P/share/newdir/sub/b.t
 check "and the directory moved into a host directory the build had not touched" grep -q "^$P/opt/more/own file 0640 games root " "$T/root.new"
 check "and the hard link" grep -q "^$P/share/newdir/hard file 0600 games games " "$T/root.new"
 deleted=$(comm -23 <(awk '{print $1}' "$T/host.list" | sort) <(awk '{print $1}' "$T/root.list" | sort))
-check "the root install deleted the old names" test "$(echo "$deleted" | wc -l)" -eq 10
+check "the root install deleted the old names" test "$(echo "$deleted" | wc -l)" -eq 13
 # A deleted host directory is recorded as one deletion, which stands for all below it.
 deleted_top=$(echo "$deleted" | awk '{ for (i = 1; i <= n; i++) if (index($0, top[i] "/") == 1) next; top[++n] = $0; print }')
-expect_eq "the old directories are what the root install deleted at the top" "$P/share/more $P/share/olddir $P/share/other" "$(echo $deleted_top)"
+expect_eq "the old directories are what the root install deleted at the top" "$P/share/full2/x.txt $P/share/keep $P/share/more $P/share/olddir $P/share/other" "$(echo $deleted_top)"
 
 for who in nobody root sandbox; do
   S=$T/stage-$who sandbox=
