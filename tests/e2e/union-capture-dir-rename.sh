@@ -1,19 +1,20 @@
 # Union capture, renames of host directories (issue 11): as nobody, as root,
 # and under --sandbox --root, under stage-run --root --map P, a Makefile
-# renames (mv) directories of the host's P (root's, as /usr/pkg is), one
+# renames (mv) directories of the host's P (root's, as /usr/pkg is): one
 # with host files (one deleted first) and files, a hard link and a
-# directory the build staged below it (then moved on), one onto an empty
-# host directory (mv -T) and onto one the build emptied, and fails to
-# rename one onto a non-empty one;
-# then copies a staged directory with cp -a (modes set through minimal
-# ACLs) and sets a mode with setfacl; and, as root, moves a directory into
-# a host directory the stage does not hold yet. overlayfs refuses to rename a host
+# directory the build staged below it (then moved on); one onto an empty
+# host directory (mv -T) and one onto a host directory the build emptied;
+# one into a host directory the stage does not hold yet (as root nothing
+# is mirrored); and fails to rename one onto a non-empty one. Then it
+# copies a staged directory with cp -a (modes set through minimal ACLs)
+# and sets a mode with setfacl. overlayfs refuses to rename a host
 # directory (EXDEV) and mv's own copy would record owner 65534 and mode
-# 0700; the supervisor moves the tree itself. The host's P stays unchanged;
-# the old names are recorded as deletions and listed by stage-ls --check,
-# exactly those the root install deleted (a directory as one deletion); the stage holds what a root
-# install over a copy of the host's P adds (paths, types, owners, groups,
-# modes, sizes, contents, link targets).
+# 0700; the supervisor moves the tree itself. The host's P stays
+# unchanged; the old names are recorded as deletions and listed by
+# stage-ls --check, exactly those the root install deleted (a directory as
+# one deletion); the stage holds what a root install over a copy of the
+# host's P adds (paths, types, owners, groups, modes, sizes, contents,
+# link targets).
 . "$STAGE_SOURCE/tests/lib.sh"
 umask 022
 skip_unless_root_capture
