@@ -476,7 +476,8 @@ Answer handle_call(Session& session, const TrappedCall& call) {
     mode_t stage_mode = 0;
     if (!place.error && ::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) stage_mode = st.st_mode;
     else if (!place.error && errno != ENOENT) return pass;
-    mode_t host_mode = ::lstat(call.path.c_str(), &host) == 0 ? host.st_mode : 0;
+    // The host's object (the overlay's lower layer) is at the logical path.
+    mode_t host_mode = ::lstat(place.logical.c_str(), &host) == 0 ? host.st_mode : 0;
     Answer done;
     done.let_kernel_do_it = false;
     RenameRoute route = rename_route(host_mode, stage_mode, call.rename_flags);
@@ -616,10 +617,12 @@ SupervisorStats supervise(int notify_fd, const Config& config, const std::string
         }
         // The pid may have died and been reused while we read its memory
         // and /proc entries: only a still-pending notification is trusted.
-        // A rename is the supervisor's only below a captured prefix.
+        // A rename is the supervisor's only below a captured prefix (at
+        // its place, or where the same overlay appears in the stage).
         if (call && call->kind == TrappedCall::Kind::Rename &&
-            std::none_of(config.map.begin(), config.map.end(),
-                         [&](const std::string& p) { return p != "/" && path_within(call->path, p); }))
+            std::none_of(config.map.begin(), config.map.end(), [&](const std::string& p) {
+              return p != "/" && (path_within(call->path, p) || path_within(call->path, config.destdir + p));
+            }))
           call.reset();
         if (call && seccomp_notify_id_valid(notify_fd, req->id) == 0) {
           try {
