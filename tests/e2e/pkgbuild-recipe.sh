@@ -62,6 +62,7 @@ if [ "$MY_UID" -ne 0 ]; then
   skip_part "the root install and pacman -U --root need root"
   done_testing
 fi
+command -v pacman >/dev/null || { skip_part "pacman missing (Debian package pacman-package-manager)"; done_testing; }
 # The anchor: root, GNU's install, makepkg's own build tree, with the target's
 # databases in a private mount namespace (install -o pkgsvc needs the name),
 # then makepkg's strip of executables (tidy/strip.sh: STRIP_SHARED for PIE,
