@@ -1,13 +1,15 @@
 # The README's PKGBUILD recipe, run as written by the real makepkg (Debian's
 # package makepkg, pacman 6.0.2): its ```sh block (taken from README.md, so
 # the two cannot drift) is the package() of a PKGBUILD that builds the
-# bundled example from a source tarball; makepkg --nodeps by nobody packs
-# $pkgdir itself, from the disk, in its own fakeroot session (strip and the
-# other tidy steps included). The package must hold what a root install of
-# the same build holds: its entries, installed by pacman -U --root as root,
-# compared field by field (type, mode, owner, group, size, SHA-256, link)
-# with a root `make install` of makepkg's build tree, stripped as makepkg
-# strips; pacman -Qkk checks them against the package's own .MTREE.
+# bundled example from a source tarball, with PREFIX=/usr as Arch packages
+# have it; makepkg --nodeps by nobody packs $pkgdir itself, from the disk,
+# in its own fakeroot session, after its tidy steps (strip, and zipman, which
+# gzips the man page into a new file). The package must hold what a root
+# install of the same build holds: its entries, installed by pacman -U
+# --root as root, compared field by field (type, mode, owner, group, size,
+# SHA-256, link) with a root `make install` of makepkg's build tree, stripped
+# and gzipped as makepkg does; pacman -Qkk checks them against the package's
+# own .MTREE.
 . "$STAGE_SOURCE/tests/lib.sh"
 command -v makepkg >/dev/null || skip_test "makepkg missing (Debian package makepkg; scripts/setup installs it)"
 recipe=$(awk '/^\*\*PKGBUILD\*\*/ {on = 1} on && /^```sh$/ {inblock = 1; next} inblock && /^```$/ {exit} inblock' \
@@ -23,7 +25,7 @@ cp -r "$STAGE_SOURCE/examples/hello" "$T/hello-1.0"
 tar -czf "$T/hello-1.0.tar.gz" -C "$T" hello-1.0 && rm -rf "$T/hello-1.0"
 {
   printf '%s\n' 'pkgname=hello' 'pkgver=1.0' 'pkgrel=1' "pkgdesc='stage example'" 'arch=(x86_64)' \
-    'license=(GPL)' 'source=(hello-1.0.tar.gz)' 'sha256sums=(SKIP)' 'build() {' '  cd "$pkgname-$pkgver"' '  make' '}'
+    'license=(GPL)' 'source=(hello-1.0.tar.gz)' 'sha256sums=(SKIP)' 'export PREFIX=/usr' 'build() {' '  cd "$pkgname-$pkgver"' '  make' '}'
   printf '%s\n' "$recipe"
 } >"$T/PKGBUILD"
 # makepkg.conf: Debian's, with every directory in the test's scratch space.
@@ -42,21 +44,23 @@ expect_eq "makepkg --nodeps by nobody with the README's package()" 0 $rc
 [ $rc -eq 0 ] || { tail -30 "$T/makepkg.log" >&2; done_testing; }
 check "package() ran under makepkg's fakeroot" grep -q 'Entering fakeroot environment' "$T/makepkg.log"
 check "makepkg stripped the binaries (its tidy step ran after the recipe)" grep -q 'Stripping unneeded symbols' "$T/makepkg.log"
+check "makepkg gzipped the man page" grep -q 'Compressing man and info pages' "$T/makepkg.log"
 PKG=$T/pkg/hello-1.0-1-x86_64.pkg.tar.gz
 check "makepkg wrote the package" test -f "$PKG"
 
 # What bsdtar (makepkg's packer) wrote: names where the host knows the id.
 bsdtar -tvf "$PKG" >"$T/contents"
 row() { awk -v p="$1" '$NF == p {print $1, $3, $4}' "$T/contents"; }
-expect_eq "tar: setuid root" "-rwsr-xr-x root root" "$(row usr/pkg/bin/hello)"
-expect_eq "tar: setgid games" "-rwxr-sr-x root games" "$(row usr/pkg/bin/hello-scores)"
+expect_eq "tar: setuid root" "-rwsr-xr-x root root" "$(row usr/bin/hello)"
+expect_eq "tar: setgid games" "-rwxr-sr-x root games" "$(row usr/bin/hello-scores)"
+expect_eq "tar: the man page, gzipped by makepkg" "-rw-r--r-- root root" "$(row usr/man/man1/hello.1.gz)"
 expect_eq "tar: sticky spool" "drwxrwxrwt root root" "$(row var/spool/hello/)"
 expect_eq "tar: games-owned scores" "-rw-rw-r-- games games" "$(row var/games/hello/scores)"
-expect_eq "tar: the service account's id (the target's)" "-rw-r----- 901 901" "$(row usr/pkg/etc/hello/hello.conf)"
+expect_eq "tar: the service account's id (the target's)" "-rw-r----- 901 901" "$(row usr/etc/hello/hello.conf)"
 expect_eq "tar: nothing is nobody's" "" "$(grep -w nobody "$T/contents")"
 bsdtar -xOf "$PKG" .MTREE | gzip -dc >"$T/mtree"
-check ".MTREE (makepkg's): setuid root" grep -q '^\./usr/pkg/bin/hello time=[0-9.]* mode=4755 size=' "$T/mtree"
-check ".MTREE (makepkg's): the service account" grep -q '^\./usr/pkg/etc/hello/hello\.conf time=[0-9.]* mode=640 gid=901 uid=901 ' "$T/mtree"
+check ".MTREE (makepkg's): setuid root" grep -q '^\./usr/bin/hello time=[0-9.]* mode=4755 size=' "$T/mtree"
+check ".MTREE (makepkg's): the service account" grep -q '^\./usr/etc/hello/hello\.conf time=[0-9.]* mode=640 gid=901 uid=901 ' "$T/mtree"
 
 if [ "$MY_UID" -ne 0 ]; then
   skip_part "the root install and pacman -U --root need root"
@@ -66,14 +70,15 @@ command -v pacman >/dev/null || { skip_part "pacman missing (Debian package pacm
 # The anchor: root, GNU's install, makepkg's own build tree, with the target's
 # databases in a private mount namespace (install -o pkgsvc needs the name),
 # then makepkg's strip of executables (tidy/strip.sh: STRIP_SHARED for PIE,
-# STRIP_BINARIES for others, into a temporary file copied back).
+# STRIP_BINARIES for others, into a temporary file copied back) and its
+# zipman (tidy/zipman.sh: gzip -9 -n).
 unshare -m sh -c '
   mount --make-rprivate / && mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group || exit 90
-  make -C "$1/build/hello/src/hello-1.0" install DESTDIR="$1/anchor"' sh "$T" >"$T/anchor.log" 2>&1
+  make -C "$1/build/hello/src/hello-1.0" install PREFIX=/usr DESTDIR="$1/anchor"' sh "$T" >"$T/anchor.log" 2>&1
 rc=$?
 expect_eq "root make install of the same build" 0 $rc
 [ $rc -eq 0 ] || cat "$T/anchor.log" >&2
-for f in "$T"/anchor/usr/pkg/bin/*; do
+for f in "$T"/anchor/usr/bin/*; do
   case $(LC_ALL=C readelf -h "$f") in
     *'DYN (Position-Independent Executable file)'*) flags=--strip-unneeded ;;  # STRIP_SHARED
     *'EXEC (Executable file)'*) flags=--strip-all ;;                            # STRIP_BINARIES
@@ -81,6 +86,7 @@ for f in "$T"/anchor/usr/pkg/bin/*; do
   esac
   strip $flags "$f" -o "$T/stripped" && cat "$T/stripped" >"$f"
 done
+gzip -9 -n -f "$T/anchor/usr/man/man1/hello.1"
 $cmp_tool snapshot "$T/anchor" >"$T/anchor.list"
 check "the root install is not empty" test "$(wc -l <"$T/anchor.list")" -gt 10
 
@@ -100,6 +106,6 @@ else
   fail "makepkg's package differs from the root install"
 fi
 pacman -Qkk $P hello >"$T/qkk" 2>&1
-expect_eq "pacman -Qkk against the package's .MTREE: nothing altered" "0 hello: 19 total files, 0 altered files" \
+expect_eq "pacman -Qkk against the package's .MTREE: nothing altered" "0 hello: $(grep -c "" "$T/anchor.list") total files, 0 altered files" \
   "$? $(tail -1 "$T/qkk")"
 done_testing
