@@ -125,11 +125,13 @@ TEST_CASE("sh: a device over --root's placeholder is made with mknod before chow
   xattr[0] = 1, xattr[3] = 2, xattr[4 + 1] = 0x20;
   ping.entry.caps = stage::FileCaps{xattr, {}};
   auto l = lines_of(stage::format_sh({listed(s, "/dev", 0755), dev, ping}, ctx));
-  long mknod = line_index(l, "rm -f ./dev/fuse && command -p mknod ./dev/fuse c 10 229");
+  long rm = line_index(l, "command -p rm -f -- ./dev/fuse");
+  long mknod = line_index(l, "command -p mknod ./dev/fuse c 10 229");
   long chown = line_index(l, "command -p chown");
   long chmod = line_index(l, "command -p chmod");
   long setcap = line_index(l, "setcap cap_net_raw=ep ./ping");
-  CHECK(mknod > 0);
+  CHECK(rm > 0);
+  CHECK(mknod == rm + 1);
   CHECK(mknod < chown);
   CHECK(chown < chmod);
   CHECK(chmod < setcap);

@@ -25,7 +25,8 @@ inline constexpr size_t kShBatchBytes = 32 * 1024;
 ///     #!/bin/sh
 ///     set -e
 ///     cd -- "${1:-/the/stage}"
-///     rm -f ./dev/null && mknod ./dev/null c 1 3        (devices, see below)
+///     command -p rm -f -- ./dev/null                    (devices, see below)
+///     command -p mknod ./dev/null c 1 3
 ///     chown -h 0:0 -- . ./usr './a b' ...                (every entry)
 ///     chmod 4755 -- ./usr/bin/su ...                     (all but symlinks)
 ///     setcap cap_net_raw=ep ./usr/bin/ping               (recorded capabilities)

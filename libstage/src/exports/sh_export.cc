@@ -71,7 +71,9 @@ std::string format_sh(const std::vector<ListedEntry>& entries, ExportContext& ct
     mode_t type = export_type(le);
     if ((S_ISCHR(type) || S_ISBLK(type)) && (le.disk.st_mode & S_IFMT) != type) {
       uint64_t rdev = e.rdev ? e.rdev : le.disk.st_rdev;
-      devices += "rm -f " + word + " && command -p mknod " + word + (S_ISCHR(type) ? " c " : " b ") +
+      // Two simple commands, not `rm && mknod`: set -e ignores a failure
+      // on the left of &&.
+      devices += "command -p rm -f -- " + word + "\ncommand -p mknod " + word + (S_ISCHR(type) ? " c " : " b ") +
                  std::to_string(major(rdev)) + ' ' + std::to_string(minor(rdev)) + '\n';
     }
     chown.add(owner_key(ctx, e.owner, e.group), word);
