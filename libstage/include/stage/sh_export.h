@@ -24,27 +24,32 @@ inline constexpr size_t kShBatchBytes = 32 * 1024;
 ///
 ///     #!/bin/sh
 ///     set -e
-///     cd -- "${1:-/the/stage}"
-///     command -p rm -f -- ./dev/null                    (devices, see below)
+///     if [ $# -gt 0 ]; then cd -- "$1"; else cd -- /the/stage; fi
+///     command -p rm -f -- ./dev/null                 (devices, see below)
 ///     command -p mknod ./dev/null c 1 3
-///     chown -h 0:0 -- . ./usr './a b' ...                (every entry)
-///     chmod 4755 -- ./usr/bin/su ...                     (all but symlinks)
-///     setcap cap_net_raw=ep ./usr/bin/ping               (recorded capabilities)
+///     command -p chown -h 0:0 -- . ./usr './a b' ...  (every entry)
+///     command -p chmod 4755 -- ./usr/bin/su ...       (all but symlinks)
+///     setcap cap_net_raw=ep ./usr/bin/ping            (recorded capabilities)
 ///
 /// It works in the stage named by its first argument, else in `ctx.destdir`.
+/// `command -p` runs the system's own utilities, never a drop-in first on
+/// PATH (a static binary: fakeroot's LD_PRELOAD cannot fake it); setcap,
+/// outside the standard path on some systems, is looked up on PATH.
 /// The root directory is `.`: default owner and group, mode 0755, as in the
 /// fakeroot and mtree formats. Ids are numeric, as in the fakeroot format:
 /// the target's (STAGE_PASSWD, STAGE_GROUPFILE), else placeholders
 /// (prepare_ids(), IdUse::Numeric; ExportError with ctx.strict_ids). Every
 /// chown comes before every chmod, because chown(2) clears setuid and setgid
-/// bits; symlinks get `chown -h` and no chmod (chmod follows them); a hard
-/// link's inode is named once (its first name in path order). Paths are
-/// `./` plus the logical path, quoted by shell_word() where they need it (a
-/// `'` as `'\''`), so any byte but NUL is safe, a newline included. Commands are grouped by owner or
-/// mode, in order of the owner or mode, paths in path order, each at most
-/// kShBatchBytes long. A device recorded over stage-run --root's placeholder
-/// file is made with mknod first (faked by fakeroot, real as root). The
-/// script stops at the first command that fails (`set -e`).
+/// bits, and capabilities come last (chown clears them too); symlinks get
+/// `chown -h` and no chmod (chmod follows them); a hard link's inode is
+/// named once (its first name in path order). Paths are `./` plus the
+/// logical path, quoted by shell_word() where they need it (a `'` as
+/// `'\''`), so any byte but NUL is safe, a newline included. Commands are
+/// grouped by owner (in byte order of "UID:GID") or mode, paths in path
+/// order, each line at most kShBatchBytes long. A device recorded over
+/// stage-run --root's placeholder file is made with mknod first (faked by
+/// fakeroot, real as root). The script stops at the first command that
+/// fails (`set -e`).
 std::string format_sh(const std::vector<ListedEntry>& entries, ExportContext& ctx);
 
 }  // namespace stage
