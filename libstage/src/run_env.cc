@@ -114,6 +114,11 @@ int mirror_one(const char* path, const struct stat* st, int type, struct FTW*) {
 
 NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandbox) {
   NamespacePolicy policy;
+  // fakeroot's LD_PRELOAD answers getuid() and geteuid() with 0: the id maps
+  // written from them would name root, and the kernel refuses them.
+  if (std::getenv("FAKEROOTKEY"))
+    throw ConfigError("cannot run under fakeroot (FAKEROOTKEY is set): it fakes the user ids that the user "
+                      "namespace's id maps are written from; run stage-run outside fakeroot");
   if (options.root) {
     policy.user = true;
     policy.map_root = true;

@@ -194,4 +194,8 @@ as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage-id" -- sh -c "
 expect_eq "unstaged paths: the kernel's answers" 0 $?
 as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage-id" -- sh -c 'exit 9'
 expect_eq "the command's exit status" 9 $?
+# Under fakeroot (makepkg's package()), the id maps cannot be written: a clear refusal.
+as_nobody fakeroot -- "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage-fakeroot" -- true >"$T/fakeroot.out" 2>&1
+expect_eq "--root under fakeroot is refused" 2 $?
+check "and says why" grep -q '^stage-run: --root: cannot run under fakeroot (FAKEROOTKEY is set)' "$T/fakeroot.out"
 done_testing
