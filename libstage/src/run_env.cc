@@ -114,6 +114,11 @@ int mirror_one(const char* path, const struct stat* st, int type, struct FTW*) {
 
 NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandbox) {
   NamespacePolicy policy;
+  // fakeroot's LD_PRELOAD answers getuid() and geteuid() with 0: the id maps
+  // written from them would name root, and the kernel refuses them.
+  if (std::getenv("FAKEROOTKEY"))
+    throw ConfigError("cannot run under fakeroot (FAKEROOTKEY is set): it fakes the user ids that the user "
+                      "namespace's id maps are written from; run stage-run outside fakeroot");
   if (options.root) {
     policy.user = true;
     policy.map_root = true;
@@ -405,19 +410,20 @@ void require_fresh(const RunOptions& options) {
   if (store->holds_anything()) throw ConfigError("--fresh: the database '" + db + "' already holds records");
 }
 
+std::string shell_word(std::string_view word) {
+  bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                      "-_./=:,+@%") == std::string_view::npos;
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + '\'';
+}
+
 std::string command_line(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) {
     if (!out.empty()) out += ' ';
-    bool plain = !w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                                    "-_./=:,+@%") == std::string::npos;
-    if (plain) {
-      out += w;
-      continue;
-    }
-    out += '\'';
-    for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += '\'';
+    out += shell_word(w);
   }
   return out;
 }
