@@ -529,3 +529,25 @@ TEST_CASE("supervisor: a minimal ACL set on a staged file is recorded as the chm
   acl.path = "/etc/passwd";
   CHECK(s.handle(acl).let_kernel_do_it);
 }
+
+TEST_CASE("supervisor: move_tree takes back what it did when a step fails before the tree is in place", "[supervisor][rename]") {
+  TreeRename t;
+  std::string old = (t.host / "share/old").string();
+  std::ofstream(old + "/staged1") << "1";
+  std::ofstream(old + "/sub/staged2") << "2";
+  auto stage_mode = [&](const std::string& logical) -> mode_t {
+    return logical.ends_with("/staged1") || logical.ends_with("/staged2") ? S_IFREG : 0;
+  };
+  std::vector<stage::TreeItem> plan;
+  REQUIRE(stage::plan_tree_move("/proc/self/root", old, stage_mode, plan) == 0);
+  for (auto& item : plan) item.disk_mode = 0755;
+  fs::remove(old + "/sub/staged2");  // gone between the plan and the move: its rename fails
+  bool in_place = true;
+  CHECK(stage::move_tree("/proc/self/root", old, (t.host / "share/new").string(), 0, plan, in_place) == ENOENT);
+  CHECK_FALSE(in_place);
+  CHECK(fs::exists(old + "/staged1"));  // renamed across, then back
+  CHECK(fs::exists(old + "/a.txt"));
+  CHECK_FALSE(fs::exists(t.host / "share/new"));
+  for (const auto& e : fs::directory_iterator(t.host / "share"))
+    CHECK(e.path().filename().string().rfind(".stage-tmp.", 0) != 0);  // no temporary left
+}
