@@ -59,7 +59,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # change in the machine's load falls on all of them alike. Wall and CPU
 # (user+sys: on a shared machine the wall time also counts other loads)
 # medians, and each export's CPU median against the mtree export's.
-formats=(ls mtree json fakeroot plist rpm freebsd pacman-mtree)
+formats=(ls mtree json fakeroot sh plist rpm freebsd pacman-mtree)
 declare -A walls cpus
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((r = 0; r < R; r++)); do

@@ -22,6 +22,7 @@
 #include "stage/plist_export.h"
 #include "stage/qa_check.h"
 #include "stage/run_env.h"
+#include "stage/sh_export.h"
 #include "stage/store.h"
 
 namespace {
@@ -56,9 +57,10 @@ int main(int argc, char** argv) {
   app.add_option("--db", db, "the database (default: $STAGE_DB, else DESTDIR.stagedb)");
   app.add_option("--format", format,
                  "ls, mtree, plist, pkgsrc-perms, fakeroot, json, info (manuals install-info recorded, "
-                 "STAGE_INFO=record), rpm (%files -f), freebsd (pkg plist) or pacman-mtree (.MTREE)")
+                 "STAGE_INFO=record), rpm (%files -f), freebsd (pkg plist), pacman-mtree (.MTREE) or sh (chown/chmod "
+                 "commands to run under a packer's fakeroot, e.g. makepkg's)")
       ->check(CLI::IsMember({"ls", "mtree", "plist", "pkgsrc-perms", "fakeroot", "json", "info", "rpm", "freebsd",
-                             "pacman-mtree"}));
+                             "pacman-mtree", "sh"}));
   app.add_option("--prefix", prefix, "the package prefix (plist, pkgsrc-perms, rpm, freebsd)")->capture_default_str();
   app.add_option("--config", config_files, "rpm: a logical path to mark %config(noreplace) (repeatable)");
   app.add_flag("--untracked", untracked_only, "only files that reached the stage without stage's tools");
@@ -142,6 +144,8 @@ int main(int argc, char** argv) {
       emit(out.text);
     } else if (format == "fakeroot") {
       emit(stage::format_fakeroot(entries, ctx));
+    } else if (format == "sh") {
+      emit(stage::format_sh(entries, ctx));
     } else if (format == "json") {
       emit(stage::format_json(entries, ctx));
     } else if (format == "info") {

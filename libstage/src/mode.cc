@@ -1,6 +1,7 @@
 // mode: GNU mode grammar and mode arithmetic (facts from gnulib's modechange).
 #include "stage/mode.h"
 
+#include <cstdint>
 #include <string>
 #include <sys/stat.h>
 
@@ -176,6 +177,25 @@ std::string mode_string(mode_t mode, char type_letter) {
   if (mode & S_ISGID) s[6] = (mode & S_IXGRP) ? 's' : 'S';
   if (mode & S_ISVTX) s[9] = (mode & S_IXOTH) ? 't' : 'T';
   return s;
+}
+
+std::optional<mode_t> minimal_acl_mode(std::string_view v) {
+  // <linux/posix_acl_xattr.h>: POSIX_ACL_XATTR_VERSION 2; ACL_USER_OBJ 1,
+  // ACL_GROUP_OBJ 4, ACL_OTHER 0x20; e_id is ignored for these three.
+  constexpr size_t kHeader = 4, kEntry = 8;
+  constexpr uint16_t kTags[3] = {0x01, 0x04, 0x20};
+  auto u16 = [&](size_t at) {
+    return static_cast<uint16_t>(static_cast<unsigned char>(v[at]) | static_cast<unsigned char>(v[at + 1]) << 8);
+  };
+  if (v.size() != kHeader + 3 * kEntry || u16(0) != 2 || u16(2) != 0) return std::nullopt;
+  mode_t mode = 0;
+  for (size_t i = 0; i < 3; ++i) {
+    size_t at = kHeader + i * kEntry;
+    uint16_t perm = u16(at + 2);
+    if (u16(at) != kTags[i] || perm > 7) return std::nullopt;  // the kernel refuses other permission bits
+    mode |= static_cast<mode_t>(perm) << (6 - 3 * i);
+  }
+  return mode;
 }
 
 }  // namespace stage

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -693,6 +694,24 @@ Spawned spawn_in_namespaces(const NamespacePolicy& policy, const std::function<v
 }
 
 bool is_whiteout(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0); }
+
+std::string NamespacePolicy::Mirrored::identity_of(const std::string& path) {
+  struct statx st;
+  if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_BTIME, &st) != 0) return {};
+  std::string id = std::to_string(st.stx_dev_major) + ":" + std::to_string(st.stx_dev_minor) + ":" +
+                   std::to_string(st.stx_ino);
+  if (st.stx_mask & STATX_BTIME)
+    id += "@" + std::to_string(st.stx_btime.tv_sec) + "." + std::to_string(st.stx_btime.tv_nsec);
+  return id;
+}
+
+bool is_opaque_dir(const std::string& path) {
+  for (const char* name : {"user.overlay.opaque", "trusted.overlay.opaque"}) {
+    char value[2];
+    if (::lgetxattr(path.c_str(), name, value, sizeof value) == 1 && value[0] == 'y') return true;
+  }
+  return false;
+}
 
 bool send_message(int sock, char kind, const std::string& text, int fd) {
   std::string body = kind + text;

@@ -94,7 +94,7 @@ namespace {
 // nftw() has no closure: the capture being mirrored.
 struct Mirror {
   std::string host_prefix, stage_dir;
-  std::vector<std::string>* made;
+  std::vector<NamespacePolicy::Mirrored>* made;
   int error = 0;
 };
 Mirror* g_mirror = nullptr;
@@ -104,7 +104,8 @@ int mirror_one(const char* path, const struct stat* st, int type, struct FTW*) {
   std::string rel = std::string(path).substr(g_mirror->host_prefix.size());
   if (rel.empty()) return 0;
   std::string target = g_mirror->stage_dir + rel;
-  if (::mkdir(target.c_str(), (st->st_mode & 07777) | 0700) == 0) g_mirror->made->push_back(target);
+  if (::mkdir(target.c_str(), (st->st_mode & 07777) | 0700) == 0)
+    g_mirror->made->push_back({target, NamespacePolicy::Mirrored::identity_of(target)});
   else if (errno != EEXIST) return g_mirror->error = errno;
   return 0;
 }
@@ -113,6 +114,11 @@ int mirror_one(const char* path, const struct stat* st, int type, struct FTW*) {
 
 NamespacePolicy namespace_policy(const RunOptions& options, SandboxPolicy* sandbox) {
   NamespacePolicy policy;
+  // fakeroot's LD_PRELOAD answers getuid() and geteuid() with 0: the id maps
+  // written from them would name root, and the kernel refuses them.
+  if (std::getenv("FAKEROOTKEY"))
+    throw ConfigError("cannot run under fakeroot (FAKEROOTKEY is set): it fakes the user ids that the user "
+                      "namespace's id maps are written from; run stage-run outside fakeroot");
   if (options.root) {
     policy.user = true;
     policy.map_root = true;
@@ -220,8 +226,36 @@ void remove_tree(const std::string& path) {
   }
 }
 
-// Whiteouts below `dir` (the stage's directory of `logical`), as logical paths.
-void find_whiteouts(const std::string& dir, const std::string& logical, std::vector<std::string>& out) {
+// The host's entries at `logical` that the stage's directory `dir` hides
+// from the build (its parent was made opaque: the build removed the host's
+// directory and made it anew), as logical paths: the names the stage lacks,
+// and below a name it has as a directory too, the same again.
+void find_hidden(const std::string& dir, const std::string& logical, std::vector<std::string>& out) {
+  DIR* d = ::opendir(logical.c_str());
+  if (!d) return;
+  std::vector<std::string> names;
+  while (struct dirent* e = ::readdir(d))
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    struct stat staged, host;
+    if (::lstat((dir + "/" + name).c_str(), &staged) != 0 || is_whiteout(staged)) {
+      out.push_back(logical + "/" + name);
+    } else if (S_ISDIR(staged.st_mode) && ::lstat((logical + "/" + name).c_str(), &host) == 0 &&
+               S_ISDIR(host.st_mode)) {
+      find_hidden(dir + "/" + name, logical + "/" + name, out);
+    }
+  }
+}
+
+// Host entries the build deleted below `dir` (the stage's directory of
+// `logical`), as logical paths: whiteouts, and what opaque directories hide.
+void find_deletions(const std::string& dir, const std::string& logical, std::vector<std::string>& out) {
+  if (is_opaque_dir(dir)) {
+    find_hidden(dir, logical, out);
+    return;
+  }
   DIR* d = ::opendir(dir.c_str());
   if (!d) return;
   std::vector<std::pair<std::string, bool>> found;
@@ -235,7 +269,7 @@ void find_whiteouts(const std::string& dir, const std::string& logical, std::vec
   }
   ::closedir(d);
   for (const auto& [name, is_dir] : found) {
-    if (is_dir) find_whiteouts(dir + "/" + name, logical + "/" + name, out);
+    if (is_dir) find_deletions(dir + "/" + name, logical + "/" + name, out);
     else out.push_back(logical + "/" + name);
   }
 }
@@ -244,7 +278,8 @@ void find_whiteouts(const std::string& dir, const std::string& logical, std::vec
 
 void release_namespace_policy(const NamespacePolicy& policy) {
   for (const auto& c : policy.captures)
-    for (auto it = c.mirrored.rbegin(); it != c.mirrored.rend(); ++it) ::rmdir(it->c_str());  // ENOTEMPTY: used, kept
+    for (auto it = c.mirrored.rbegin(); it != c.mirrored.rend(); ++it)
+      if (it->unchanged()) ::rmdir(it->path.c_str());  // ENOTEMPTY: used, kept; made anew by the build: its own
   if (!policy.scratch_dir.empty()) remove_tree(policy.scratch_dir);
 }
 
@@ -252,23 +287,26 @@ std::vector<std::string> finish_capture(const RunOptions& options, const Namespa
   std::vector<std::string> all;
   if (policy.captures.empty()) return all;
   // The mirrored directories the build put something in stay: recorded as
-  // `mkdir -p` would have made them (the host's mode, the default owner).
+  // `mkdir -p` would have made them (the host's mode, the default owner),
+  // unless the build recorded them itself (a chown, a chmod) or made them
+  // anew (then as the build's own: the mode on disk).
   Session session(run_config(options));
   for (const auto& c : policy.captures) {
     for (const auto& dir : c.mirrored) {
       struct stat st, host;
-      std::string logical = c.prefix + dir.substr(c.stage_dir.size());
-      if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || ::stat(logical.c_str(), &host) != 0) continue;
+      std::string logical = c.prefix + dir.path.substr(c.stage_dir.size());
+      if (::lstat(dir.path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || ::stat(logical.c_str(), &host) != 0) continue;
       Place place = session.place(logical, false);
-      if (!place.staged || place.error) continue;
-      session.record(entry_for(place.logical, st, host.st_mode & 07777, session.default_owner(), session.default_group()));
+      if (!place.staged || place.error || session.lookup(place.logical)) continue;
+      mode_t mode = dir.unchanged() ? host.st_mode & 07777 : st.st_mode & 07777;
+      session.record(entry_for(place.logical, st, mode, session.default_owner(), session.default_group()));
     }
   }
   if (session.finish() != 0) throw StoreError("cannot record the mirrored directories");
   auto store = Store::open(options.db.empty() ? default_db_path(options.destdir) : options.db, Store::Access::ReadWrite);
   for (const auto& c : policy.captures) {
     std::vector<std::string> found;
-    find_whiteouts(c.stage_dir, c.prefix, found);
+    find_deletions(c.stage_dir, c.prefix, found);
     std::sort(found.begin(), found.end());
     store->set_deletions(c.prefix, found);
     all.insert(all.end(), found.begin(), found.end());
@@ -372,19 +410,20 @@ void require_fresh(const RunOptions& options) {
   if (store->holds_anything()) throw ConfigError("--fresh: the database '" + db + "' already holds records");
 }
 
+std::string shell_word(std::string_view word) {
+  bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                      "-_./=:,+@%") == std::string_view::npos;
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + '\'';
+}
+
 std::string command_line(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) {
     if (!out.empty()) out += ' ';
-    bool plain = !w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                                    "-_./=:,+@%") == std::string::npos;
-    if (plain) {
-      out += w;
-      continue;
-    }
-    out += '\'';
-    for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += '\'';
+    out += shell_word(w);
   }
   return out;
 }

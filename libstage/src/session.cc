@@ -357,6 +357,39 @@ int Session::set_owner(const std::string& logical, const std::optional<Principal
   return 0;
 }
 
+size_t Session::move_records(const std::string& from, const std::string& to) {
+  auto moved_name = [&](const std::string& path) { return to + path.substr(from.size()); };
+  std::vector<Entry> out;
+  for (Entry e : store().list_under(from)) {
+    if (!path_within(e.path, from)) continue;
+    std::string old = e.path;
+    e.path = moved_name(old);
+    if (e.type == EntryType::Hardlink && path_within(e.target, from)) e.target = moved_name(e.target);
+    // Hard links outside the tree name the moved file by its old path.
+    if (e.type == EntryType::File && e.disk)
+      for (Entry other : store().list_inode(e.disk->dev, e.disk->ino))
+        if (other.type == EntryType::Hardlink && other.target == old && !path_within(other.path, from)) {
+          other.target = e.path;
+          out.push_back(std::move(other));
+        }
+    Place p = place(e.path, false);
+    struct stat st;
+    if (p.staged && !p.error && ::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      DiskIdentity now = disk_identity(st);
+      if (!e.disk || *e.disk != now) e.sha256.clear();  // a digest is trusted only for the identity it was computed on
+      e.disk = now;
+    }
+    out.push_back(std::move(e));
+  }
+  forget(from, true);
+  size_t n = 0;
+  for (auto& e : out) {
+    n += path_within(e.path, to);
+    record(std::move(e));
+  }
+  return n;
+}
+
 void Session::forget(const std::string& logical, bool tree) {
   auto drop = [&](const std::string& path) {
     auto it = pending_at_.find(path);

@@ -16,18 +16,23 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "stage/diag.h"
 #include "stage/file_caps.h"
 #include "stage/mode.h"
 #include "stage/path_map.h"
+#include "stage/view_move.h"
 
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
 
 namespace stage {
+namespace {
+constexpr std::string_view kAccessAclXattrName = "system.posix_acl_access";
+}  // namespace
 
 std::vector<std::string> supervised_syscalls() {
   return {"chown",     "fchown",      "fchownat",     "lchown",      "chown32",  "fchown32",    "lchown32",
@@ -74,11 +79,16 @@ bool is_supervised(const struct seccomp_notif& req) {
   return false;
 }
 
-RenameRoute rename_route(mode_t source_mode, bool in_stage, unsigned flags) {
+RenameRoute rename_route(mode_t host_mode, mode_t stage_mode, unsigned flags) {
   constexpr unsigned kNoReplace = 1, kExchange = 2;  // RENAME_NOREPLACE, RENAME_EXCHANGE
   if (flags & ~(kNoReplace | kExchange)) return RenameRoute::Kernel;  // RENAME_WHITEOUT, unknown: the kernel's
-  if (in_stage || !(S_ISREG(source_mode) || S_ISLNK(source_mode))) return RenameRoute::Kernel;
-  return (flags & kExchange) ? RenameRoute::Exdev : RenameRoute::Copy;
+  bool exchange = flags & kExchange;
+  // A host directory, alone or merged with the stage's: overlayfs without
+  // redirect_dir answers EXDEV, and mv's copy would lose owners and modes.
+  if (S_ISDIR(host_mode) && (stage_mode == 0 || S_ISDIR(stage_mode)))
+    return exchange ? RenameRoute::Exdev : RenameRoute::Tree;
+  if (stage_mode != 0 || !(S_ISREG(host_mode) || S_ISLNK(host_mode))) return RenameRoute::Kernel;
+  return exchange ? RenameRoute::Exdev : RenameRoute::Copy;
 }
 
 namespace {
@@ -223,14 +233,25 @@ std::optional<TrappedCall> decode(const struct seccomp_notif& req, int mem_fd) {
     if (name && name->empty()) return std::nullopt;
   } else if (nr == "setxattr" || nr == "lsetxattr" || nr == "fsetxattr" || nr == "removexattr" ||
              nr == "lremovexattr" || nr == "fremovexattr") {
-    // Only security.capability is ours; every other attribute goes on.
+    // Only security.capability is ours, and a minimal access ACL (a chmod
+    // in disguise: cp -a's and mv's way to set a mode); every other
+    // attribute goes on.
     auto attr = str(a[1]);
-    if (!attr || *attr != kCapsXattrName) return std::nullopt;
     bool set = nr.find("set") != std::string::npos;
+    bool acl = set && attr && *attr == kAccessAclXattrName;
+    if (!attr || (*attr != kCapsXattrName && !acl)) return std::nullopt;
     if (nr[0] == 'f') dirfd = static_cast<int>(a[0]), name = "";
     else name = str(a[0]);
     if (nr[0] == 'l') call.follow = false;
-    if (set) {
+    if (acl) {
+      // A minimal ACL is 28 bytes; anything else is the kernel's.
+      size_t size = static_cast<size_t>(a[3]);
+      auto value = size == 28 ? read_bytes(mem_fd, a[2], size) : std::nullopt;
+      auto mode = value ? minimal_acl_mode(*value) : std::nullopt;
+      if (!mode) return std::nullopt;
+      call.kind = TrappedCall::Kind::SetAclMode;
+      call.mode = *mode;
+    } else if (set) {
       call.kind = TrappedCall::Kind::SetCaps;
       // No valid value is longer than 24 bytes: a longer one is refused
       // (EINVAL) after reading only its start.
@@ -335,44 +356,8 @@ std::optional<std::pair<uid_t, gid_t>> caller_fs_ids(const std::string& status) 
 int copy_then_unlink(const std::string& view, const TrappedCall& call, const struct stat& host) {
   std::string from = view + call.path, to = view + call.target;
   std::string dir = to.substr(0, to.rfind('/'));
-  std::string tmp = dir + "/.stage-rename." + std::to_string(::getpid()) + "." + std::to_string(host.st_ino);
-  if (S_ISLNK(host.st_mode)) {
-    auto link = read_link(from);
-    if (!link) return errno ? errno : EIO;
-    if (::symlink(link->c_str(), tmp.c_str()) != 0) return errno;
-  } else {
-    int in = ::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (in < 0) return errno;
-    int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (out < 0) {
-      int err = errno;
-      ::close(in);
-      return err;
-    }
-    int err = 0;
-    char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(in, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) { err = errno; break; }
-      if (n == 0) break;
-      for (ssize_t off = 0; off < n && !err;) {
-        ssize_t w = ::write(out, buf + off, static_cast<size_t>(n - off));
-        if (w < 0 && errno != EINTR) err = errno;
-        if (w > 0) off += w;
-      }
-      if (err) break;
-    }
-    if (!err && ::fchmod(out, disk_mode_for(host.st_mode & 07777, false)) != 0) err = errno;
-    struct timespec times[2] = {host.st_atim, host.st_mtim};
-    if (!err) ::futimens(out, times);
-    if (::close(out) != 0 && !err) err = errno;
-    ::close(in);
-    if (err) {
-      ::unlink(tmp.c_str());
-      return err;
-    }
-  }
+  std::string tmp = dir + "/.stage-tmp." + std::to_string(::getpid()) + "." + std::to_string(host.st_ino);
+  if (int err = copy_host_object(from, tmp, host)) return err;
   unsigned flags = call.rename_flags & 1;  // RENAME_NOREPLACE: the kernel's EEXIST
   int rc = flags ? static_cast<int>(::syscall(SYS_renameat2, AT_FDCWD, tmp.c_str(), AT_FDCWD, to.c_str(), flags))
                  : ::rename(tmp.c_str(), to.c_str());
@@ -389,6 +374,91 @@ int copy_then_unlink(const std::string& view, const TrappedCall& call, const str
   return 0;
 }
 
+/// Runs `work` with the caller's file-system ids (from `view`'s
+/// /proc/PID/status) when the supervisor is root: an owner the overlay's
+/// user namespace cannot name (a root supervisor's 0 under --sandbox
+/// --root) would be EOVERFLOW again.
+int as_caller(const std::string& view, const std::function<int()>& work) {
+  auto ids = caller_fs_ids(view.substr(0, view.rfind('/')) + "/status");
+  bool switched = ids && ::geteuid() == 0 && ids->first != 0;
+  if (switched) ::setfsgid(ids->second), ::setfsuid(ids->first);
+  int err = work();
+  if (switched) ::setfsuid(0), ::setfsgid(0);
+  return err;
+}
+
+/// The entry recorded for a host object the supervisor moved into the
+/// stage at `place`: as a root install's mv leaves it, the host object's
+/// owner, group and mode (a symlink's target from the stage).
+std::optional<Entry> host_entry(Session& session, const Place& place, const struct stat& host, const std::string& tool) {
+  struct stat st;
+  if (place.error || ::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+  Entry e = entry_for(place.logical, st, S_ISLNK(st.st_mode) ? 0777 : host.st_mode & 07777,
+                      principal_of(session.users(), host.st_uid), principal_of(session.groups(), host.st_gid));
+  if (e.type == EntryType::Symlink) {
+    std::string text(4096, '\0');
+    ssize_t n = ::readlinkat(place.dirfd, place.name.c_str(), text.data(), text.size());
+    if (n < 0) return std::nullopt;
+    text.resize(static_cast<size_t>(n));
+    e.target = text;
+  }
+  e.tool = tool;
+  return e;
+}
+
+/// The captured prefix `path` lies strictly below, or empty.
+std::string capture_of(const Config& config, const std::string& path) {
+  std::string best;
+  for (const auto& p : config.map)
+    if (p != "/" && path != p && path_within(path, p) && p.size() > best.size()) best = p;
+  return best;
+}
+
+/// A host directory renamed under capture (RenameRoute::Tree): moved
+/// through the caller's view, its records moved, its host entries recorded.
+Answer move_directory(Session& session, const TrappedCall& call, const Place& source, const Place& target) {
+  Answer pass, done;
+  done.let_kernel_do_it = false;
+  // Both ends below the same captured prefix (one overlay), else the kernel's EXDEV.
+  std::string prefix = capture_of(session.config(), source.logical);
+  if (prefix.empty() || capture_of(session.config(), target.logical) != prefix) return pass;
+  if (path_within(target.logical, source.logical)) return done.error = EINVAL, done;  // into itself
+  auto stage_mode = [&](const std::string& logical) -> mode_t {
+    Place p = session.place(logical, false);
+    struct stat st;
+    if (!p.staged || p.error || ::fstatat(p.dirfd, p.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+    return st.st_mode;
+  };
+  std::vector<TreeItem> plan;
+  if (int err = as_caller(call.view, [&] { return plan_tree_move(call.view, source.logical, stage_mode, plan); }))
+    return done.error = err, done;
+  // A directory keeps its record (the build's mode and owner), else it is the host's.
+  std::vector<std::optional<Entry>> recorded(plan.size());
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (plan[i].step != TreeStep::Descend) continue;
+    recorded[i] = session.lookup(source.logical + plan[i].rel);
+    if (recorded[i] && recorded[i]->type != EntryType::Dir) recorded[i].reset();
+    plan[i].disk_mode = disk_mode_for(recorded[i] ? recorded[i]->mode : plan[i].host.st_mode & 07777, true);
+  }
+  bool in_place = false;
+  int err = as_caller(call.view, [&] {
+    return move_tree(call.view, source.logical, target.logical, call.rename_flags, plan, in_place);
+  });
+  if (!in_place) return done.error = err, done;
+  // One transaction: the stage's records follow their entries, the host's
+  // entries are recorded as a root install's mv leaves them.
+  session.move_records(source.logical, target.logical);
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const TreeItem& item = plan[i];
+    if (item.step == TreeStep::Rename || (item.step == TreeStep::Descend && recorded[i])) continue;
+    Place at = session.place(target.logical + item.rel, false);
+    if (auto e = host_entry(session, at, item.host, call.tool)) session.record(std::move(*e));
+  }
+  if (!committed(session)) return done.error = EIO, done;
+  // The new tree is in place; a failed removal of the old name is the caller's to see.
+  return done.error = err, done;
+}
+
 }  // namespace
 
 Answer handle_call(Session& session, const TrappedCall& call) {
@@ -398,42 +468,30 @@ Answer handle_call(Session& session, const TrappedCall& call) {
     if (call.view.empty() || call.path == call.target) return pass;
     Place place = session.place(call.path, false);
     Place target = session.place(call.target, false);
-    if (!place.staged || place.error || !target.staged || target.error) return pass;
+    if (!place.staged || !target.staged) return pass;
+    // A parent the stage lacks (ENOENT) is the host's alone: the overlay
+    // copies it up when the view writes below it.
+    if ((place.error && place.error != ENOENT) || (target.error && target.error != ENOENT)) return pass;
     struct stat st, host;
-    bool in_stage = ::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
-    mode_t host_mode = ::lstat(call.path.c_str(), &host) == 0 ? host.st_mode : 0;
+    mode_t stage_mode = 0;
+    if (!place.error && ::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) stage_mode = st.st_mode;
+    else if (!place.error && errno != ENOENT) return pass;
+    // The host's object (the overlay's lower layer) is at the logical path.
+    mode_t host_mode = ::lstat(place.logical.c_str(), &host) == 0 ? host.st_mode : 0;
     Answer done;
     done.let_kernel_do_it = false;
-    switch (rename_route(host_mode, in_stage, call.rename_flags)) {
-      case RenameRoute::Kernel: return pass;
-      case RenameRoute::Exdev: return done.error = EXDEV, done;
-      case RenameRoute::Copy: break;
-    }
+    RenameRoute route = rename_route(host_mode, stage_mode, call.rename_flags);
+    if (route == RenameRoute::Kernel) return pass;
+    if (route == RenameRoute::Exdev) return done.error = EXDEV, done;
     // Is the source really there for the caller (not already deleted in its view)?
     struct stat seen;
     if (::lstat((call.view + call.path).c_str(), &seen) != 0) return pass;
-    // The files are made with the caller's file-system ids: an owner the
-    // overlay's user namespace cannot name (a root supervisor's 0 under
-    // --sandbox --root) would be EOVERFLOW again.
-    auto ids = caller_fs_ids(call.view.substr(0, call.view.rfind('/')) + "/status");
-    bool switched = ids && ::geteuid() == 0 && ids->first != 0;
-    if (switched) ::setfsgid(ids->second), ::setfsuid(ids->first);
-    int err = copy_then_unlink(call.view, call, host);
-    if (switched) ::setfsuid(0), ::setfsgid(0);
+    if (route == RenameRoute::Tree) return move_directory(session, call, place, target);
+    int err = as_caller(call.view, [&] { return copy_then_unlink(call.view, call, host); });
     if (err) return done.error = err, done;
-    if (::fstatat(target.dirfd, target.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return done.error = EIO, done;
-    // As a root install's mv leaves it: the host file's owner (root) and mode.
-    Entry e = entry_for(target.logical, st, S_ISLNK(st.st_mode) ? 0777 : host.st_mode & 07777,
-                        principal_of(session.users(), host.st_uid), principal_of(session.groups(), host.st_gid));
-    if (e.type == EntryType::Symlink) {
-      std::string text(4096, '\0');
-      ssize_t n = ::readlinkat(target.dirfd, target.name.c_str(), text.data(), text.size());
-      if (n < 0) return done.error = EIO, done;
-      text.resize(static_cast<size_t>(n));
-      e.target = text;
-    }
-    e.tool = call.tool;
-    session.record(std::move(e));
+    auto e = host_entry(session, session.place(target.logical, false), host, call.tool);
+    if (!e) return done.error = EIO, done;
+    session.record(std::move(*e));
     if (!committed(session)) return done.error = EIO, done;
     return done;
   }
@@ -500,9 +558,11 @@ Answer handle_call(Session& session, const TrappedCall& call) {
     if (mode_t mode = mode_after_chown(e.mode, e.type == EntryType::Dir); mode != e.mode) e.mode = mode, fields |= Store::kMode;
     if (fields == 0) fields = Store::kOwner;  // chown(f, -1, -1): nothing to write but the record itself
   } else {
-    // chmod of a symlink itself is not supported by Linux.
+    // chmod of a symlink itself is not supported by Linux (nor an ACL on one).
     if (S_ISLNK(st.st_mode)) return pass;
-    e.mode = call.mode & 07777;
+    // A minimal ACL sets the permission bits and keeps setuid, setgid and
+    // sticky, as the kernel's posix_acl_update_mode does for root.
+    e.mode = call.kind == TrappedCall::Kind::SetAclMode ? (e.mode & 07000) | (call.mode & 0777) : call.mode & 07777;
     if (::fchmodat(place.dirfd, place.name.c_str(), disk_mode_for(e.mode, S_ISDIR(st.st_mode)), 0) != 0)
       return done.error = errno, done;
     if (::fstatat(place.dirfd, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -557,10 +617,12 @@ SupervisorStats supervise(int notify_fd, const Config& config, const std::string
         }
         // The pid may have died and been reused while we read its memory
         // and /proc entries: only a still-pending notification is trusted.
-        // A rename is the supervisor's only below a captured prefix.
+        // A rename is the supervisor's only below a captured prefix (at
+        // its place, or where the same overlay appears in the stage).
         if (call && call->kind == TrappedCall::Kind::Rename &&
-            std::none_of(config.map.begin(), config.map.end(),
-                         [&](const std::string& p) { return p != "/" && path_within(call->path, p); }))
+            std::none_of(config.map.begin(), config.map.end(), [&](const std::string& p) {
+              return p != "/" && (path_within(call->path, p) || path_within(call->path, config.destdir + p));
+            }))
           call.reset();
         if (call && seccomp_notify_id_valid(notify_fd, req->id) == 0) {
           try {

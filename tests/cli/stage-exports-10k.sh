@@ -1,6 +1,7 @@
 # A 10,000-entry stage through every export: the counts hold, bsdtar and
-# NetBSD's mtree accept the spec, fakeroot loads the state, GNU tar lists the
-# pack; stage-pack shows progress on a terminal (and only there).
+# NetBSD's mtree accept the spec, fakeroot loads the state (and the sh
+# script under fakeroot gives the same archive), GNU tar lists the pack;
+# stage-pack shows progress on a terminal (and only there).
 . "$STAGE_SOURCE/tests/lib.sh"
 . "$STAGE_SOURCE/tests/export_lib.sh"
 DEST=$T/dest
@@ -37,6 +38,13 @@ stage_ls --format fakeroot >"$T/state"
 as_nobody fakeroot -i "$T/state" -- tar -cf "$T/out/f.tar" -C "$DEST" .
 expect_eq "fakeroot archive has every entry" $((n + 1)) "$(tar -tf "$T/out/f.tar" | grep -c '')"
 check "fakeroot: setgid games (13)" sh -c "tar --numeric-owner -tvf '$T/out/f.tar' | grep -q '^-rwxr-sr-x 0/13 .* ./usr/pkg/bin/sgid\$'"
+stage_ls --format sh >"$T/owners.sh"
+check "sh: 10,000 entries in a few batched commands" test "$(grep -c '^command -p ch' "$T/owners.sh")" -le 20
+chmod 644 "$T/owners.sh"
+as_nobody fakeroot -- sh -c 'sh "$1" && tar -cf "$2" -C "$3" .' sh "$T/owners.sh" "$T/out/s.tar" "$DEST"
+expect_eq "sh under fakeroot, then tar" 0 $?
+check "sh: the archive equals fakeroot -i STATE's" \
+  sh -c "tar --numeric-owner -tvf '$T/out/f.tar' | sort >'$T/f.list' && tar --numeric-owner -tvf '$T/out/s.tar' | sort | cmp -s - '$T/f.list'"
 
 as_builder "$STAGE_BIN/stage-pack" --destdir "$DEST" -o "$T/out/p.tar.zst" 2>"$T/pack.err"
 expect_eq "stage-pack of 10,000" 0 $?

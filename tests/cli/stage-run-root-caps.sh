@@ -2,7 +2,7 @@
 # capabilities (security.capability) instead of writing them; a later
 # chown, write or replacement drops one as the kernel does, chmod and mv keep
 # it; a hard link made afterwards has it too. What a root install's getcap
-# says is what the exports carry: JSON,
+# says is what the exports carry: JSON, stage-ls --format sh's setcap lines,
 # stage-pack's tar (GNU tar and bsdtar extract it as root) and rpm's %caps
 # (rpm -qp --filecaps, and getcap after rpm -i).
 . "$STAGE_SOURCE/tests/lib.sh"
@@ -65,6 +65,15 @@ for line in open(sys.argv[1]):
 if diff -u "$T/root.caps" "$T/json.caps"; then pass "stage-ls --format json: the capabilities root's getcap shows"
 else fail "stage-ls --format json differs from root's getcap"; fi
 expect_eq "nothing the build made is untracked" "" "$(as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage" --untracked)"
+
+# stage-ls --format sh, run as root on a copy of the stage: setcap after chown and chmod.
+as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage" --format sh >"$T/owners.sh"
+cp -a "$T/stage" "$T/sh-copy"
+sh "$T/owners.sh" "$T/sh-copy"
+expect_eq "stage-ls --format sh, run as root on a copy" 0 $?
+caps_of "$T/sh-copy" >"$T/sh.caps"
+if diff -u "$T/root.caps" "$T/sh.caps"; then pass "stage-ls --format sh as root: getcap equals root's"
+else fail "stage-ls --format sh as root differs from root's getcap"; fi
 
 # stage-pack's tar: a pax SCHILY.xattr.security.capability record.
 as_nobody "$STAGE_BIN/stage-pack" --destdir "$T/stage" -o "$T/caps.tar"

@@ -156,6 +156,16 @@ check "mknod: stage-pack archives a character device 1,5" sh -c "tar -tvf '$T/mk
 as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-mknod" --format fakeroot >"$T/mknod.state"
 as_nobody fakeroot -i "$T/mknod.state" -- tar -C "$T/stage-mknod" -cf "$T/mknod-fakeroot.tar" ./usr/pkg/dev/zero
 check "mknod: fakeroot -i of the state archives the device too" sh -c "tar -tvf '$T/mknod-fakeroot.tar' | grep -qE '^crw-rw---- root/disk +1,5 '"
+# --format sh makes the device with mknod under fakeroot (over the placeholder
+# file; in a copy of the stage, named by the script's argument).
+as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-mknod" --format sh >"$T/mknod.sh"
+as_nobody cp -a "$T/stage-mknod" "$T/mknod-copy"
+as_nobody fakeroot -- sh -c 'sh "$1" "$2" && tar -C "$2" -cf "$3" ./usr/pkg/dev/zero ./usr/pkg/dev/sda' sh \
+  "$T/mknod.sh" "$T/mknod-copy" "$T/mknod-sh.tar"
+check "mknod: --format sh under fakeroot archives the character device 1,5" \
+  sh -c "tar -tvf '$T/mknod-sh.tar' | grep -qE '^crw-rw---- root/disk +1,5 .*usr/pkg/dev/zero\$'"
+check "mknod: --format sh under fakeroot archives the block device 8,0" \
+  sh -c "tar -tvf '$T/mknod-sh.tar' | grep -qE '^b[-rwx]{9} root/root +8,0 .*usr/pkg/dev/sda\$'"
 check "cp -p: the copy of a 0440 file is 0440 on disk" test "$(stat -c %a "$T/stage-cp-p/usr/pkg/etc/app.conf")" = 440
 # cp skips fchown when the owner already matches (the namespace's root owns
 # the file): the copy is recorded at the end of the run as root made it.
@@ -184,4 +194,8 @@ as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage-id" -- sh -c "
 expect_eq "unstaged paths: the kernel's answers" 0 $?
 as_nobody "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage-id" -- sh -c 'exit 9'
 expect_eq "the command's exit status" 9 $?
+# Under fakeroot (makepkg's package()), the id maps cannot be written: a clear refusal.
+as_nobody fakeroot -- "$STAGE_BIN/stage-run" -q --root --destdir "$T/stage-fakeroot" -- true >"$T/fakeroot.out" 2>&1
+expect_eq "--root under fakeroot is refused" 2 $?
+check "and says why" grep -q '^stage-run: --root: cannot run under fakeroot (FAKEROOTKEY is set)' "$T/fakeroot.out"
 done_testing

@@ -2,6 +2,9 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <array>
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "stage/mode.h"
@@ -539,4 +542,41 @@ TEST_CASE("mode: chown clears setuid, and setgid only with group execute, on non
   CHECK(stage::mode_after_chown(01755, false) == 01755);  // sticky stays
   CHECK(stage::mode_after_chown(06755, true) == 06755);   // directories keep both
   CHECK(stage::mode_after_chown(0644, false) == 0644);
+}
+
+namespace {
+/// An ACL as setxattr("system.posix_acl_access") passes it: version 2, then (tag, perm, id) entries.
+std::string acl_xattr(std::initializer_list<std::array<uint32_t, 3>> entries, uint32_t version = 2) {
+  std::string v;
+  auto put = [&](uint32_t x, int bytes) {
+    for (int i = 0; i < bytes; ++i) v.push_back(static_cast<char>((x >> (8 * i)) & 0xff));
+  };
+  put(version, 4);
+  for (const auto& e : entries) put(e[0], 2), put(e[1], 2), put(e[2], 4);
+  return v;
+}
+constexpr uint32_t kUndef = 0xffffffff;
+}  // namespace
+
+TEST_CASE("mode: a minimal access ACL is the chmod of its permission bits", "[mode][acl]") {
+  // What cp -a and mv send (strace of coreutils 9.1's mv of a 0750 directory).
+  const std::string from_mv("\2\0\0\0\1\0\7\0\377\377\377\377\4\0\5\0\377\377\377\377 \0\0\0\377\377\377\377", 28);
+  CHECK(stage::minimal_acl_mode(from_mv) == mode_t(0750));
+  CHECK(stage::minimal_acl_mode(acl_xattr({{1, 6, kUndef}, {4, 4, kUndef}, {0x20, 4, kUndef}})) == mode_t(0644));
+  CHECK(stage::minimal_acl_mode(acl_xattr({{1, 0, 0}, {4, 0, 0}, {0x20, 0, 0}})) == mode_t(0));
+  CHECK(stage::minimal_acl_mode(acl_xattr({{1, 7, kUndef}, {4, 7, kUndef}, {0x20, 7, kUndef}})) == mode_t(0777));
+}
+
+TEST_CASE("mode: any other ACL value is the kernel's to judge", "[mode][acl]") {
+  using stage::minimal_acl_mode;
+  // A named user and a mask: a real ACL.
+  CHECK_FALSE(minimal_acl_mode(acl_xattr({{1, 7, kUndef}, {2, 7, 1000}, {4, 5, kUndef}, {0x10, 7, kUndef}, {0x20, 5, kUndef}})));
+  // A mask alone is not equivalent to a mode either (posix_acl_equiv_mode).
+  CHECK_FALSE(minimal_acl_mode(acl_xattr({{1, 7, kUndef}, {4, 5, kUndef}, {0x10, 5, kUndef}, {0x20, 5, kUndef}})));
+  CHECK_FALSE(minimal_acl_mode(acl_xattr({{4, 5, kUndef}, {1, 7, kUndef}, {0x20, 5, kUndef}})));  // out of order
+  CHECK_FALSE(minimal_acl_mode(acl_xattr({{1, 7, kUndef}, {4, 5, kUndef}, {0x20, 8, kUndef}})));  // a bit beyond rwx
+  CHECK_FALSE(minimal_acl_mode(acl_xattr({{1, 7, kUndef}, {4, 5, kUndef}, {0x20, 5, kUndef}}, 1)));  // version 1
+  CHECK_FALSE(minimal_acl_mode(acl_xattr({})));  // no entry: removes the ACL
+  CHECK_FALSE(minimal_acl_mode(acl_xattr({{1, 7, kUndef}, {4, 5, kUndef}, {0x20, 5, kUndef}}).substr(0, 27)));
+  CHECK_FALSE(minimal_acl_mode(""));
 }

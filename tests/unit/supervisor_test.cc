@@ -3,7 +3,9 @@
 
 #include <fcntl.h>
 #include <seccomp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -18,6 +21,7 @@
 #include "stage/mode.h"
 #include "stage/store.h"
 #include "stage/supervisor.h"
+#include "stage/view_move.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -291,18 +295,27 @@ TEST_CASE("supervisor: a capability survives a rename but not a rewrite of the f
   CHECK_FALSE(caps_at("/usr/pkg/bin/alias"));
 }
 
-TEST_CASE("supervisor: rename_route copies only a host-only file or symlink", "[supervisor]") {
+TEST_CASE("supervisor: rename_route copies a host-only file or symlink, moves a host directory", "[supervisor]") {
   using stage::RenameRoute;
   using stage::rename_route;
-  CHECK(rename_route(S_IFREG | 0755, false, 0) == RenameRoute::Copy);
-  CHECK(rename_route(S_IFLNK | 0777, false, 0) == RenameRoute::Copy);
-  CHECK(rename_route(S_IFREG | 0644, false, 1) == RenameRoute::Copy);   // RENAME_NOREPLACE: the copy's own rename keeps it
-  CHECK(rename_route(S_IFREG | 0644, false, 2) == RenameRoute::Exdev);  // RENAME_EXCHANGE
-  CHECK(rename_route(S_IFREG | 0644, false, 4) == RenameRoute::Kernel);  // RENAME_WHITEOUT
-  CHECK(rename_route(S_IFREG | 0644, true, 0) == RenameRoute::Kernel);   // in the stage already: no copy-up
-  CHECK(rename_route(S_IFDIR | 0755, false, 0) == RenameRoute::Kernel);  // the kernel's EXDEV, mv copies
-  CHECK(rename_route(S_IFIFO | 0644, false, 0) == RenameRoute::Kernel);
-  CHECK(rename_route(0, false, 0) == RenameRoute::Kernel);               // not on the host: the kernel's ENOENT
+  CHECK(rename_route(S_IFREG | 0755, 0, 0) == RenameRoute::Copy);
+  CHECK(rename_route(S_IFLNK | 0777, 0, 0) == RenameRoute::Copy);
+  CHECK(rename_route(S_IFREG | 0644, 0, 1) == RenameRoute::Copy);   // RENAME_NOREPLACE: the copy's own rename keeps it
+  CHECK(rename_route(S_IFREG | 0644, 0, 2) == RenameRoute::Exdev);  // RENAME_EXCHANGE
+  CHECK(rename_route(S_IFREG | 0644, 0, 4) == RenameRoute::Kernel);  // RENAME_WHITEOUT
+  CHECK(rename_route(S_IFREG | 0644, S_IFREG, 0) == RenameRoute::Kernel);  // in the stage already: no copy-up
+  CHECK(rename_route(S_IFIFO | 0644, 0, 0) == RenameRoute::Kernel);
+  CHECK(rename_route(0, 0, 0) == RenameRoute::Kernel);               // not on the host: the kernel's ENOENT
+  CHECK(rename_route(0, S_IFDIR, 0) == RenameRoute::Kernel);         // the stage's own directory: the kernel moves it
+  // A host directory, lower only or merged with the stage's: overlayfs's
+  // EXDEV would make mv copy it (owners 65534, modes through ACLs).
+  CHECK(rename_route(S_IFDIR | 0755, 0, 0) == RenameRoute::Tree);
+  CHECK(rename_route(S_IFDIR | 0755, S_IFDIR | 0755, 0) == RenameRoute::Tree);
+  CHECK(rename_route(S_IFDIR | 0755, S_IFDIR | 0755, 1) == RenameRoute::Tree);  // NOREPLACE: the final rename keeps it
+  CHECK(rename_route(S_IFDIR | 0755, 0, 2) == RenameRoute::Exdev);   // RENAME_EXCHANGE of a directory: EXDEV
+  CHECK(rename_route(S_IFDIR | 0755, S_IFDIR, 4) == RenameRoute::Kernel);
+  CHECK(rename_route(S_IFDIR | 0755, S_IFREG, 0) == RenameRoute::Kernel);  // the stage's file hides the host's directory
+  CHECK(rename_route(S_IFDIR | 0755, S_IFCHR, 0) == RenameRoute::Kernel);  // a whiteout: deleted, the kernel's ENOENT
 }
 
 TEST_CASE("supervisor: a rename is the supervisor's only for a host-only file below a staged path", "[supervisor]") {
@@ -333,11 +346,208 @@ TEST_CASE("supervisor: a rename is the supervisor's only for a host-only file be
   c.path = s.config.destdir + "/usr/pkg/bin/prog";  // already in the stage
   c.target = s.config.destdir + "/usr/pkg/bin/prog2";
   CHECK(s.handle(c).let_kernel_do_it);
-  c.path = (host / "bin").string();  // a directory
+  c.path = (host / "bin").string();  // a host directory exchanged: EXDEV, nothing moves
   c.target = (host / "bin2").string();
-  CHECK(s.handle(c).let_kernel_do_it);
+  answer = s.handle(c);
+  CHECK_FALSE(answer.let_kernel_do_it);
+  CHECK(answer.error == EXDEV);
+  CHECK(fs::exists(host / "bin/old"));
   c.path = "/etc/passwd";  // not mapped
   c.target = "/etc/passwd2";
   CHECK(s.handle(c).let_kernel_do_it);
   CHECK_FALSE(s.record((host / "bin/new").string()));
+}
+
+namespace {
+/// A directory rename of the supervisor's, with the host's tree as the
+/// caller's view (no overlay here: the view is this process's root).
+struct TreeRename {
+  TempStage s;
+  fs::path host = s.dir / "host";
+  stage::TrappedCall c;
+  TreeRename() {
+    fs::create_directories(host / "share/old/sub");
+    std::ofstream(host / "share/old/a.txt") << "host a";
+    std::ofstream(host / "share/old/sub/b.txt") << "host b";
+    ::chmod((host / "share/old/a.txt").c_str(), 0640);
+    ::chmod((host / "share/old/sub").c_str(), 0750);
+    fs::create_symlink("a.txt", host / "share/old/link");
+    // The stage mirrors the host's directories, and holds one file of its own.
+    fs::create_directories(s.config.destdir + (host / "share/old/sub").string());
+    s.config.map = {"/usr/pkg", host.string()};
+    c.kind = stage::TrappedCall::Kind::Rename;
+    c.follow = false;
+    c.view = "/proc/self/root";
+    c.path = (host / "share/old").string();
+    c.target = (host / "share/new").string();
+    c.tool = "mv";
+  }
+};
+}  // namespace
+
+TEST_CASE("supervisor: a host directory renamed under capture is moved with its records", "[supervisor][rename]") {
+  TreeRename t;
+  // A staged file below it (in the view and in the stage, as the overlay shows it), recorded games 0600.
+  std::string staged = (t.host / "share/old/staged").string();
+  std::ofstream(staged) << "staged";
+  std::ofstream(t.s.config.destdir + staged) << "staged";
+  {
+    stage::Session session(t.s.config);
+    stage::Entry e;
+    e.path = staged;
+    e.type = stage::EntryType::File;
+    e.mode = 0600;
+    e.owner.name = "games";
+    e.group.name = "games";
+    session.record(e);
+    REQUIRE(session.finish() == 0);
+  }
+  auto answer = t.s.handle(t.c);
+  CHECK_FALSE(answer.let_kernel_do_it);
+  CHECK(answer.error == 0);
+  CHECK_FALSE(fs::exists(t.host / "share/old"));
+  CHECK(fs::exists(t.host / "share/new/sub/b.txt"));
+  CHECK(fs::read_symlink(t.host / "share/new/link") == "a.txt");
+  std::string n = (t.host / "share/new").string();
+  // The stage's entry keeps its record at the new name.
+  auto moved = t.s.record(n + "/staged");
+  REQUIRE(moved);
+  CHECK(moved->owner.name == "games");
+  CHECK(moved->mode == 0600);
+  CHECK_FALSE(t.s.record(staged));
+  // (The host's entries are recorded from the stage's upper layer, which an
+  // overlay gives and this test has not: tests/e2e/union-capture-dir-rename.sh.)
+}
+
+TEST_CASE("supervisor: plan_tree_move walks host directories, moves the stage's entries whole, refuses what it cannot copy", "[supervisor][rename]") {
+  TreeRename t;
+  std::string old = (t.host / "share/old").string();
+  std::ofstream(old + "/sub/staged") << "staged";
+  auto stage_mode = [&](const std::string& logical) -> mode_t { return logical == old + "/sub/staged" ? S_IFREG : 0; };
+  std::vector<stage::TreeItem> plan;
+  REQUIRE(stage::plan_tree_move("/proc/self/root", old, stage_mode, plan) == 0);
+  std::vector<std::string> seen;
+  for (const auto& item : plan)
+    seen.push_back(item.rel + ":" + std::to_string(static_cast<int>(item.step)));
+  using stage::TreeStep;
+  auto step = [](const char* rel, TreeStep s) { return std::string(rel) + ":" + std::to_string(static_cast<int>(s)); };
+  CHECK(seen == std::vector<std::string>{step("", TreeStep::Descend), step("/a.txt", TreeStep::Copy),
+                                         step("/link", TreeStep::Copy), step("/sub", TreeStep::Descend),
+                                         step("/sub/b.txt", TreeStep::Copy), step("/sub/staged", TreeStep::Rename)});
+  for (auto& item : plan) item.disk_mode = 0755;
+  bool in_place = false;
+  std::string to = (t.host / "share/new").string();
+  CHECK(stage::move_tree("/proc/self/root", old, to, 0, plan, in_place) == 0);
+  CHECK(in_place);
+  CHECK_FALSE(fs::exists(old));
+  CHECK(fs::exists(to + "/sub/staged"));
+  struct stat st;
+  REQUIRE(::stat((to + "/a.txt").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0640);
+  // A socket on the host cannot be copied: the move is refused before it starts.
+  fs::create_directories(t.host / "share/s");
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  std::string sock = (t.host / "share/s/sock").string();
+  if (sock.size() < sizeof addr.sun_path) {
+    std::strcpy(addr.sun_path, sock.c_str());
+    REQUIRE(::bind(fd, reinterpret_cast<struct sockaddr*>(&addr), sizeof addr) == 0);
+    CHECK(stage::plan_tree_move("/proc/self/root", (t.host / "share/s").string(), stage_mode, plan) == EXDEV);
+  }
+  ::close(fd);
+}
+
+TEST_CASE("supervisor: a directory rename answers as the kernel does for its target", "[supervisor][rename]") {
+  TreeRename t;
+  fs::create_directories(t.host / "share/full");
+  std::ofstream(t.host / "share/full/x") << "x";
+  std::ofstream(t.host / "share/file") << "f";
+  auto answer_for = [&](const std::string& target, unsigned flags) {
+    t.c.target = (t.host / target).string();
+    t.c.rename_flags = flags;
+    return t.s.handle(t.c);
+  };
+  CHECK(answer_for("share/full", 0).error == ENOTEMPTY);
+  CHECK(answer_for("share/file", 0).error == ENOTDIR);
+  CHECK(answer_for("share/full", 1).error == EEXIST);   // RENAME_NOREPLACE
+  CHECK(answer_for("share/old/sub/x", 0).error == EINVAL);  // into itself
+  // Nothing moved, nothing left behind, nothing recorded.
+  CHECK(fs::exists(t.host / "share/old/sub/b.txt"));
+  CHECK(std::distance(fs::directory_iterator(t.host / "share"), fs::directory_iterator()) == 3);
+  CHECK_FALSE(t.s.record((t.host / "share/full/sub").string()));
+  // An empty directory is replaced, as rename(2) does.
+  fs::create_directories(t.host / "share/empty");
+  auto answer = answer_for("share/empty", 0);
+  CHECK(answer.error == 0);
+  CHECK(fs::exists(t.host / "share/empty/sub/b.txt"));
+  CHECK_FALSE(fs::exists(t.host / "share/old"));
+}
+
+TEST_CASE("supervisor: tree_step moves the stage's own entries whole and walks the host's directories", "[supervisor][rename]") {
+  using stage::TreeStep;
+  using stage::tree_step;
+  CHECK(tree_step(0, S_IFREG) == TreeStep::Rename);
+  CHECK(tree_step(S_IFREG, S_IFREG) == TreeStep::Rename);       // the stage's file over the host's
+  CHECK(tree_step(0, S_IFDIR) == TreeStep::Rename);             // the stage's own directory: the kernel moves it
+  CHECK(tree_step(S_IFREG, S_IFDIR) == TreeStep::Rename);
+  CHECK(tree_step(S_IFDIR, S_IFDIR) == TreeStep::Descend);      // merged: the kernel would refuse it
+  CHECK(tree_step(S_IFDIR, 0) == TreeStep::Descend);
+  CHECK(tree_step(S_IFREG, 0) == TreeStep::Copy);
+  CHECK(tree_step(S_IFLNK, 0) == TreeStep::Copy);
+  CHECK(tree_step(S_IFIFO, 0) == TreeStep::Copy);
+  CHECK(tree_step(S_IFSOCK, 0) == TreeStep::Refuse);
+  CHECK(tree_step(S_IFCHR, 0) == TreeStep::Refuse);
+  CHECK(tree_step(0, 0) == TreeStep::Refuse);
+}
+
+TEST_CASE("supervisor: a minimal ACL set on a staged file is recorded as the chmod it is", "[supervisor][acl]") {
+  TempStage s;
+  stage::set_disk_modes_for_root(true);
+  std::string prog = s.config.destdir + "/usr/pkg/bin/prog";
+  stage::TrappedCall chmod;
+  chmod.kind = stage::TrappedCall::Kind::Chmod;
+  chmod.path = prog;
+  chmod.mode = 04755;
+  chmod.tool = "chmod";
+  REQUIRE(s.handle(chmod).error == 0);
+  stage::TrappedCall acl = chmod;
+  acl.kind = stage::TrappedCall::Kind::SetAclMode;  // what decode() makes of setxattr("system.posix_acl_access")
+  acl.mode = 0640;
+  acl.tool = "cp";
+  auto answer = s.handle(acl);
+  CHECK_FALSE(answer.let_kernel_do_it);
+  CHECK(answer.error == 0);
+  auto rec = s.record("/usr/pkg/bin/prog");
+  REQUIRE(rec);
+  CHECK(rec->mode == 04640);  // setuid kept, as the kernel keeps it for root
+  CHECK(rec->tool == "cp");
+  struct stat st;
+  REQUIRE(::stat(prog.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0640);  // the bits reach the disk, setuid never does
+  // Not staged: the kernel's.
+  acl.path = "/etc/passwd";
+  CHECK(s.handle(acl).let_kernel_do_it);
+}
+
+TEST_CASE("supervisor: move_tree takes back what it did when a step fails before the tree is in place", "[supervisor][rename]") {
+  TreeRename t;
+  std::string old = (t.host / "share/old").string();
+  std::ofstream(old + "/staged1") << "1";
+  std::ofstream(old + "/sub/staged2") << "2";
+  auto stage_mode = [&](const std::string& logical) -> mode_t {
+    return logical.ends_with("/staged1") || logical.ends_with("/staged2") ? S_IFREG : 0;
+  };
+  std::vector<stage::TreeItem> plan;
+  REQUIRE(stage::plan_tree_move("/proc/self/root", old, stage_mode, plan) == 0);
+  for (auto& item : plan) item.disk_mode = 0755;
+  fs::remove(old + "/sub/staged2");  // gone between the plan and the move: its rename fails
+  bool in_place = true;
+  CHECK(stage::move_tree("/proc/self/root", old, (t.host / "share/new").string(), 0, plan, in_place) == ENOENT);
+  CHECK_FALSE(in_place);
+  CHECK(fs::exists(old + "/staged1"));  // renamed across, then back
+  CHECK(fs::exists(old + "/a.txt"));
+  CHECK_FALSE(fs::exists(t.host / "share/new"));
+  for (const auto& e : fs::directory_iterator(t.host / "share"))
+    CHECK(e.path().filename().string().rfind(".stage-tmp.", 0) != 0);  // no temporary left
 }

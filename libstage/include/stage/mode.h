@@ -51,6 +51,17 @@ mode_t disk_mode_for(mode_t recorded, bool is_dir);
 /// when owner and group stay the same.
 mode_t mode_after_chown(mode_t mode, bool is_dir);
 
+/// The permission bits (0777) that a POSIX access ACL, as setxattr(2)
+/// passes it for "system.posix_acl_access" (version 2, little endian: a
+/// 4-byte header, then 8-byte tag/perm/id entries), stands for when it is
+/// minimal: exactly one USER_OBJ, one GROUP_OBJ and one OTHER entry, in that
+/// order (the kernel's order), no named entry and no mask. Setting such an
+/// ACL is a chmod of the permission bits: the kernel stores no ACL and
+/// changes the mode (coreutils' cp -p/-a and mv set modes this way).
+/// nullopt for anything else (a real ACL, or a value the kernel refuses),
+/// which only the kernel can judge.
+std::optional<mode_t> minimal_acl_mode(std::string_view xattr_value);
+
 /// Chooses disk_mode_for()'s --root rule for this process (Session does, from Config::root).
 void set_disk_modes_for_root(bool on);
 

@@ -103,9 +103,21 @@ struct NamespacePolicy {
   /// stage's file system, beside the stage (with `view`, a clone of their
   /// common parent puts the layers on one mount). Needs `mount` (unprivileged
   /// overlayfs: Linux 5.11).
+  /// A directory the caller made in the stage to mirror the host's. Its
+  /// identity (inode and birth time: a directory the build removes and makes
+  /// anew often gets the same inode number) tells it apart from one the build
+  /// made at the same place.
+  struct Mirrored {
+    std::string path;
+    std::string identity;
+    /// The identity of the directory at `path` now ("" if there is none).
+    static std::string identity_of(const std::string& path);
+    /// True while `path` is still the directory the caller made.
+    bool unchanged() const { return identity_of(path) == identity; }
+  };
   struct Capture {
     std::string stage_dir, prefix;
-    std::vector<std::string> mirrored;  ///< the caller's: directories it made in the stage to mirror the host's
+    std::vector<Mirrored> mirrored;  ///< the caller's, parents first
   };
   std::vector<Capture> captures;
   std::string scratch_dir;
@@ -187,5 +199,10 @@ bool receive_message(int sock, char& kind, std::string& text, int& fd);
 /// True when `st` is an overlay whiteout: a character device 0/0, which
 /// stands for a deleted (or renamed-away) file of the layer below.
 bool is_whiteout(const struct stat& st);
+/// True when the upper layer's directory `path` is opaque (overlayfs's
+/// `trusted.overlay.opaque` or, mounted with userxattr, `user.overlay.opaque`
+/// is "y"): it hides everything the layer below has at that place, as after
+/// `rm -rf DIR; mkdir DIR`.
+bool is_opaque_dir(const std::string& path);
 
 }  // namespace stage

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -103,7 +104,12 @@ SandboxPolicy sandbox_policy(const RunOptions& options, const EnvLookup& env = p
 /// database is missing or holds nothing (no entries, info records or runs).
 void require_fresh(const RunOptions& options);
 
-/// A command line as a shell would read it back: words quoted only where needed.
+/// One word as a POSIX shell reads it back: as is when it holds only
+/// characters no shell treats specially (letters, digits, `-_./=:,+@%`),
+/// else single-quoted with each `'` written `'\''` (any byte but NUL).
+std::string shell_word(std::string_view word);
+
+/// A command line as a shell would read it back: words quoted only where needed (shell_word()).
 std::string command_line(const std::vector<std::string>& words);
 
 /// The name of the effective user (its number when the password database has none).

@@ -72,6 +72,13 @@ class Session {
   int set_mode(const std::string& logical, uint32_t mode);
   int set_owner(const std::string& logical, const std::optional<Principal>& owner,
                 const std::optional<Principal>& group);
+  /// Queues the move of the records of `from` and all below it to the same
+  /// names below `to` (a directory renamed by a program the supervisor
+  /// watches): owners, modes and the rest kept, the disk identity taken
+  /// from what is now at the new name, hard links' targets within `from`
+  /// (and those elsewhere naming a moved file) rewritten. `to` must not lie
+  /// below `from`. Returns how many records moved.
+  size_t move_records(const std::string& from, const std::string& to);
   /// Queues the removal of a staged path's record (and, with `tree`, all below it).
   void forget(const std::string& logical, bool tree = false);
   /// The record of a logical path, this run's queued changes included.

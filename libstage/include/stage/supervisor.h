@@ -24,8 +24,9 @@ using NotifyHandler = std::function<bool(const struct seccomp_notif&, struct sec
 
 /// The system calls the --root filter traps, by name: the chown, chmod and
 /// mknod families (with i386's 16- and 32-bit chown calls), and the xattr
-/// calls that may set or remove security.capability (the supervisor lets
-/// every other attribute continue to the kernel). libseccomp resolves each
+/// calls that may set or remove security.capability or set a minimal
+/// access ACL (a mode; the supervisor lets every other attribute continue
+/// to the kernel). libseccomp resolves each
 /// name for every architecture of supervised_arches(); a name that an
 /// architecture (or this libseccomp) does not know is left out there.
 std::vector<std::string> supervised_syscalls();
@@ -54,13 +55,15 @@ bool is_supervised(const struct seccomp_notif& req);
 
 /// One trapped call, decoded.
 struct TrappedCall {
-  enum class Kind { Chown, Chmod, Mknod, SetCaps, RemoveCaps, Rename };
+  /// SetAclMode: setxattr("system.posix_acl_access") of a minimal ACL
+  /// (mode.h minimal_acl_mode()), which is a chmod of the permission bits.
+  enum class Kind { Chown, Chmod, Mknod, SetCaps, RemoveCaps, Rename, SetAclMode };
   Kind kind = Kind::Chmod;
   std::string path;               ///< absolute and folded, as the caller named it (its cwd, dirfd, root applied)
   bool follow = true;             ///< act on a final symlink's referent
   std::optional<uint32_t> uid;    ///< chown: the new owner (nullopt: unchanged, -1)
   std::optional<uint32_t> gid;    ///< chown: the new group
-  mode_t mode = 0;                ///< chmod: the new mode; mknod: type and permission bits, umask applied
+  mode_t mode = 0;                ///< chmod: the new mode; SetAclMode: the permission bits; mknod: type and permission bits, umask applied
   uint64_t rdev = 0;              ///< mknod: the device number
   std::string value;              ///< SetCaps: the attribute's value as the caller passed it
   int xattr_flags = 0;            ///< SetCaps: XATTR_CREATE, XATTR_REPLACE
@@ -74,16 +77,20 @@ struct TrappedCall {
 enum class RenameRoute {
   Kernel,  ///< continue to the kernel unchanged
   Copy,    ///< copy to the target, unlink the source, through the caller's view; record the target
-  Exdev,   ///< answer EXDEV (RENAME_EXCHANGE of a file the overlay cannot copy up: callers fall back)
+  Tree,    ///< a host directory: move it through the caller's view (view_move.h), records and all
+  Exdev,   ///< answer EXDEV (RENAME_EXCHANGE of what the overlay cannot rename: callers fall back)
 };
 
-/// The decision for a rename whose source, below a captured prefix, is
-/// `source_mode` on the host (0: not there) and `in_stage` in the stage's
-/// upper layer: only a host-only (lower-only) regular file or symlink,
-/// which overlayfs would have to copy up with an owner the build's user
-/// namespace may not name (EOVERFLOW), is copied; RENAME_WHITEOUT and
-/// unknown flags, directories, and everything already in the stage go on.
-RenameRoute rename_route(mode_t source_mode, bool in_stage, unsigned flags);
+/// The decision for a rename whose source, below a captured prefix, has
+/// type `host_mode` on the host (the overlay's lower layer) and
+/// `stage_mode` in the stage (its upper layer; 0: not there). A host-only
+/// regular file or symlink, which overlayfs would have to copy up with an
+/// owner the build's user namespace may not name (EOVERFLOW), is copied; a
+/// host directory, alone or merged with the stage's, which overlayfs
+/// without redirect_dir refuses to rename (EXDEV), is moved as a tree; with
+/// RENAME_EXCHANGE both are EXDEV. RENAME_WHITEOUT and unknown flags, and
+/// what the stage alone holds, go on to the kernel.
+RenameRoute rename_route(mode_t host_mode, mode_t stage_mode, unsigned flags);
 
 /// The answer to a trapped call.
 struct Answer {
@@ -99,10 +106,12 @@ std::optional<std::string> caller_path(pid_t pid, int dirfd, const std::string& 
 
 /// Handles one decoded call on `session`: a staged path's record changes as a
 /// drop-in's chown/chmod would change it (and a chmod's permission bits, minus
-/// setuid/setgid/sticky, reach the disk; a device node gets an empty placeholder
-/// file; a staged file's capability is recorded or removed, never written to
-/// the disk, with the kernel's EINVAL, EEXIST and ENODATA), then commits;
-/// anything else is left to the kernel.
+/// setuid/setgid/sticky, reach the disk; a minimal ACL is such a chmod of the
+/// permission bits; a device node gets an empty placeholder file; a staged
+/// file's capability is recorded or removed, never written to the disk, with
+/// the kernel's EINVAL, EEXIST and ENODATA); a rename that rename_route()
+/// gives the supervisor is done through the caller's view (`call.view`) and
+/// its records follow. Then commits; anything else is left to the kernel.
 Answer handle_call(Session& session, const TrappedCall& call);
 
 /// Counts of what a supervisor did (stage-run's summary and tests).
