@@ -1,11 +1,15 @@
-// small_heap: SQLite's allocator in a drop-in: size classes, free lists, bump arenas.
+// small_heap: SQLite's allocator in a drop-in: size classes over Boost.Pool free lists.
 #include "stage/small_heap.h"
 
 #include <sqlite3.h>
 
+#include <boost/pool/pool.hpp>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace stage::small_heap {
 namespace {
@@ -27,32 +31,36 @@ static_assert(sizeof(Header) == kHeader);
 constexpr int kClasses = 36;
 size_t class_size[kClasses];
 int class_count = 0;
-void* free_list[kClasses];
 
-char* arena = nullptr;
-size_t arena_left = 0;
-constexpr size_t kArena = 64 * 1024;
-
-void init_classes() {
-  size_t s = 16;
-  for (; s <= 64; s += 16) class_size[class_count++] = s;
-  for (size_t base = 64; base < kLargest; base *= 2)
-    for (int i = 1; i <= 4; ++i) class_size[class_count++] = base + base / 4 * i;
-}
+// One Boost.Pool per class (a free list over blocks from malloc, grown by
+// doubling from about 4 KiB: a larger first block costs more to thread than
+// a call uses), made once and never destroyed: SQLite may still free a block
+// while static destructors run.
+using Pool = boost::pool<boost::default_user_allocator_malloc_free>;
+alignas(Pool) unsigned char pool_storage[kClasses][sizeof(Pool)];
+Pool* pools[kClasses];
 
 // The class of each request size in 16-byte steps (a table: a search per
 // allocation was 5% of an install call's instructions).
 unsigned char class_by_step[kLargest / 16 + 1];
 
-int class_of(size_t size) {
-  if (!class_count) {
-    init_classes();
-    int c = 0;
-    for (size_t step = 0; step <= kLargest / 16; ++step) {
-      while (class_size[c] < step * 16) ++c;
-      class_by_step[step] = static_cast<unsigned char>(c);
-    }
+void init_classes() {
+  for (size_t s = 16; s <= 64; s += 16) class_size[class_count++] = s;
+  for (size_t base = 64; base < kLargest; base *= 2)
+    for (int i = 1; i <= 4; ++i) class_size[class_count++] = base + base / 4 * i;
+  for (int c = 0; c < class_count; ++c) {
+    size_t chunk = kHeader + class_size[c];
+    pools[c] = new (pool_storage[c]) Pool(chunk, std::max<size_t>(4 * 1024 / chunk, 2));
   }
+  int c = 0;
+  for (size_t step = 0; step <= kLargest / 16; ++step) {
+    while (class_size[c] < step * 16) ++c;
+    class_by_step[step] = static_cast<unsigned char>(c);
+  }
+}
+
+int class_of(size_t size) {
+  if (!class_count) init_classes();
   return class_by_step[(size + 15) / 16];
 }
 
@@ -71,23 +79,8 @@ void* allocate(size_t size) {
     return reinterpret_cast<char*>(h) + kHeader;
   }
   int c = class_of(size == 0 ? 1 : size);
-  if (void* block = free_list[c]) {
-    std::memcpy(&free_list[c], block, sizeof(void*));
-    return block;
-  }
-  size_t need = kHeader + class_size[c];
-  if (arena_left < need) {
-    // The rest of the old arena is abandoned: at most one block's worth.
-    arena = static_cast<char*>(std::malloc(kArena));
-    if (!arena) {
-      arena_left = 0;
-      return nullptr;
-    }
-    arena_left = kArena;
-  }
-  auto* h = reinterpret_cast<Header*>(arena);
-  arena += need;
-  arena_left -= need;
+  auto* h = static_cast<Header*>(pools[c]->malloc());
+  if (!h) return nullptr;
   h->size_class = static_cast<uint32_t>(c);
   return reinterpret_cast<char*>(h) + kHeader;
 }
@@ -95,12 +88,8 @@ void* allocate(size_t size) {
 void release(void* block) {
   if (!block) return;
   Header* h = header_of(block);
-  if (h->size_class == kLarge) {
-    std::free(h);
-    return;
-  }
-  std::memcpy(block, &free_list[h->size_class], sizeof(void*));
-  free_list[h->size_class] = block;
+  if (h->size_class == kLarge) std::free(h);
+  else pools[h->size_class]->free(h);
 }
 
 size_t usable_size(const void* block) {

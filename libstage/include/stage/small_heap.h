@@ -1,4 +1,4 @@
-// small_heap: size-class free lists over a bump arena, SQLite's allocator in
+// small_heap: size classes over Boost.Pool free lists, SQLite's allocator in
 // a drop-in (a short, single-threaded process that frees little it keeps).
 #pragma once
 
@@ -7,9 +7,8 @@
 namespace stage::small_heap {
 
 /// A block of at least `size` bytes, 16-byte aligned; nullptr when out of
-/// memory. Blocks up to kLargest bytes come from free lists of their size
-/// class (refilled from 64 KiB arenas that are never returned), larger ones
-/// from malloc(3).
+/// memory. Blocks up to kLargest bytes come from a Boost.Pool per size class
+/// (its blocks are never returned to the system), larger ones from malloc(3).
 void* allocate(size_t size);
 /// Gives a block back (nullptr: nothing). Small blocks go to their class's
 /// free list, large ones to free(3).
