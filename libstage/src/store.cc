@@ -18,8 +18,11 @@
 #include "stage/path_map.h"
 #include "stage/small_heap.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <unordered_map>
 #include <random>
 #include <string_view>
 
@@ -419,9 +422,24 @@ class SqliteStore final : public Store {
           st.step();
           st.reset();
         }
+        // Many changes (chmod -R, chown -R): one range UPDATE per combination
+        // of fields instead of one UPDATE per record.
+        std::vector<char> applied;
+        if (batch.change.size() >= kBulkChanges) {
+          std::vector<std::pair<unsigned, size_t>> combos;
+          for (const auto& c : batch.change) {
+            auto it = std::find_if(combos.begin(), combos.end(), [&](const auto& x) { return x.first == c.fields; });
+            if (it == combos.end()) combos.emplace_back(c.fields, 1);
+            else ++it->second;
+          }
+          for (const auto& [fields, n] : combos)
+            if (n >= kBulkChanges) bulk_update(batch.change, fields, applied);
+        }
         // One UPDATE per combination of fields (a run has one or two).
         std::vector<std::pair<unsigned, std::unique_ptr<Statement>>> updates;
-        for (const auto& c : batch.change) {
+        for (size_t i = 0; i < batch.change.size(); ++i) {
+          const Change& c = batch.change[i];
+          if (!applied.empty() && applied[i]) continue;
           Statement* up = nullptr;
           for (auto& [fields, stmt] : updates)
             if (fields == c.fields) up = stmt.get();
@@ -680,6 +698,158 @@ class SqliteStore final : public Store {
     if (err == 0 && ::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) err = errno;
     ::unlink(tmp.c_str());
     if (err) fail(err);
+  }
+
+  /// From this many field-level changes on, commit() updates them with one
+  /// range UPDATE per combination of fields (bulk_update()).
+  static constexpr size_t kBulkChanges = 64;
+
+  /// The changes of one bulk_update(), read by the SQL function
+  /// stage_change(path, k): with k 0, whether `path` has a change of
+  /// `fields` (and it is marked applied); else the value of parameter k of
+  /// update_sql() for that change.
+  struct BulkChanges {
+    const std::vector<Change>* changes = nullptr;
+    std::unordered_map<std::string_view, size_t> at;  ///< the changes of `fields`, by path
+    std::vector<char> applied;
+    unsigned fields = 0;
+    size_t current = SIZE_MAX;  ///< the change of the row being updated
+  };
+
+  /// What update_sql() binds as parameter `k`, as a function's result.
+  static void result_param(sqlite3_context* ctx, const Entry& e, int k) {
+    auto text = [&](const std::string& t, bool null_if_empty) {
+      if (null_if_empty && t.empty()) sqlite3_result_null(ctx);
+      else sqlite3_result_text(ctx, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+    };
+    auto integer = [&](std::optional<int64_t> v) {
+      if (v) sqlite3_result_int64(ctx, *v);
+      else sqlite3_result_null(ctx);
+    };
+    auto id = [](const Principal& p) -> std::optional<int64_t> {
+      if (p.id) return static_cast<int64_t>(*p.id);
+      return std::nullopt;
+    };
+    auto disk = [&](auto get) -> std::optional<int64_t> {
+      if (e.disk) return get(*e.disk);
+      return std::nullopt;
+    };
+    auto caps = [&](auto get) -> std::optional<int64_t> {
+      if (e.caps) return get(*e.caps);
+      return std::nullopt;
+    };
+    switch (k) {
+      case 3: return integer(static_cast<int64_t>(e.mode));
+      case 4: return text(e.owner.name, true);
+      case 5: return integer(id(e.owner));
+      case 6: return text(e.group.name, true);
+      case 7: return integer(id(e.group));
+      case 8: return integer(e.size ? std::optional<int64_t>(static_cast<int64_t>(*e.size)) : std::nullopt);
+      case 9: return text(e.sha256, true);
+      case 11: return text(e.flags, true);
+      case 12: return text(e.tool, false);
+      case 13: return integer(disk([](const DiskIdentity& d) { return static_cast<int64_t>(d.dev); }));
+      case 14: return integer(disk([](const DiskIdentity& d) { return static_cast<int64_t>(d.ino); }));
+      case 15: return integer(disk([](const DiskIdentity& d) { return d.mtime_ns; }));
+      case 16: return integer(disk([](const DiskIdentity& d) { return d.ctime_ns; }));
+      case 17: return integer(disk([](const DiskIdentity& d) { return static_cast<int64_t>(d.size); }));
+      case 19:
+        if (e.caps) sqlite3_result_blob(ctx, e.caps->xattr.data(), static_cast<int>(e.caps->xattr.size()), SQLITE_STATIC);
+        else sqlite3_result_null(ctx);
+        return;
+      case 20: return integer(caps([](const FileCaps& c) { return static_cast<int64_t>(c.disk.dev); }));
+      case 21: return integer(caps([](const FileCaps& c) { return static_cast<int64_t>(c.disk.ino); }));
+      case 22: return integer(caps([](const FileCaps& c) { return c.disk.mtime_ns; }));
+      case 23: return integer(caps([](const FileCaps& c) { return static_cast<int64_t>(c.disk.size); }));
+      default: sqlite3_result_error(ctx, "stage_change: no such parameter", -1);
+    }
+  }
+
+  static void stage_change(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    auto* bulk = static_cast<BulkChanges*>(sqlite3_user_data(ctx));
+    auto p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    std::string_view path(p ? p : "", p ? static_cast<size_t>(sqlite3_value_bytes(argv[0])) : 0);
+    int k = sqlite3_value_int(argv[1]);
+    const auto& changes = *bulk->changes;
+    // The WHERE term asks first for each row; the SET terms of the same row follow.
+    if (k != 0 && bulk->current < changes.size() && changes[bulk->current].entry.path == path)
+      return result_param(ctx, changes[bulk->current].entry, k);
+    auto it = bulk->at.find(path);
+    bool mine = it != bulk->at.end();
+    if (k == 0) {
+      if (mine) bulk->applied[it->second] = 1, bulk->current = it->second;
+      return sqlite3_result_int(ctx, mine);
+    }
+    if (!mine) return sqlite3_result_error(ctx, "stage_change: no change for this row", -1);
+    bulk->current = it->second;
+    result_param(ctx, changes[it->second].entry, k);
+  }
+
+  /// Applies the many changes of one combination of fields with one range
+  /// UPDATE, over the primary key from the least to the greatest path
+  /// changed: the rows are read and rewritten in one pass, with no statement
+  /// run per record (chmod -R over 2,000 records: 14k instructions each as
+  /// single UPDATEs). Marks in `applied` which changes found their record
+  /// (the others have none yet); none when the range holds too many rows
+  /// that are not changed (then the caller updates one by one).
+  void bulk_update(const std::vector<Change>& changes, unsigned fields, std::vector<char>& applied) {
+    BulkChanges bulk;
+    bulk.changes = &changes;
+    bulk.fields = fields;
+    std::string_view lo, hi;
+    bool one_tool = true;
+    for (size_t i = 0; i < changes.size(); ++i) {
+      if (changes[i].fields != fields) continue;
+      std::string_view path = changes[i].entry.path;
+      if (bulk.at.empty()) lo = hi = path;
+      bulk.at.emplace(path, i);
+      lo = std::min(lo, path);
+      hi = std::max(hi, path);
+      one_tool = one_tool && changes[i].entry.tool == changes[bulk.at.begin()->second].entry.tool;
+    }
+    {
+      // A row the scan passes over costs about a tenth of one UPDATE
+      // statement: the scan is worth it while the range holds at most 8
+      // rows per change (counting reads no column but the key).
+      Statement count(db_, "SELECT count(*) FROM entries WHERE path>=?1 AND path<=?2");
+      count.bind(1, lo);
+      count.bind(2, hi);
+      if (!count.step() || static_cast<size_t>(count.integer(0)) > 8 * bulk.at.size()) return;
+    }
+    bulk.applied.assign(changes.size(), 0);
+    if (sqlite3_create_function_v2(db_, "stage_change", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, &bulk, &stage_change,
+                                   nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw db_error(db_, sqlite3_errmsg(db_));
+    struct Unregister {
+      sqlite3* db;
+      ~Unregister() {
+        sqlite3_create_function_v2(db, "stage_change", 2, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
+      }
+    } unregister{db_};
+    // update_sql()'s SET list with each parameter ?K read as
+    // stage_change(path,K), but one tool for all bound once as ?3.
+    std::string sql = update_sql(fields), out;
+    for (size_t i = 0; i < sql.size(); ++i) {
+      if (sql[i] != '?') {
+        out += sql[i];
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) ++j;
+      std::string k = sql.substr(i + 1, j - i - 1);
+      out += one_tool && k == "12" ? std::string("?3") : "stage_change(path," + k + ")";
+      i = j - 1;
+    }
+    // update_sql() ends with " WHERE path=?1".
+    out.resize(out.rfind(" WHERE "));
+    out += " WHERE path>=?1 AND path<=?2 AND stage_change(path,0)";
+    Statement st(db_, out.c_str());
+    st.bind(1, lo);
+    st.bind(2, hi);
+    if (one_tool) st.bind(3, changes[bulk.at.begin()->second].entry.tool);
+    st.step();
+    applied.resize(changes.size());
+    for (size_t i = 0; i < changes.size(); ++i) applied[i] |= bulk.applied[i];
   }
 
   /// UPDATE of the tool and the given field groups of one path, parameters
