@@ -475,7 +475,7 @@ std::optional<Entry> Session::stored_record(const std::string& logical) {
 
 
 Entry Session::current_entry(const Place& place, const struct stat& st) {
-  if (auto rec = lookup(place.logical); rec && type_matches(rec->type, st.st_mode)) return *rec;
+  if (auto rec = lookup(place.logical); rec && type_matches(rec->type, st.st_mode)) return std::move(*rec);
   Entry e = entry_for(place.logical, st, st.st_mode & 07777, default_owner(), default_group());
   if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
     // Another name of a recorded file (both put there by cp -a, say, and
@@ -628,11 +628,15 @@ int Session::finish() {
   // all again at each doubling (page faults, not only copies).
   size_t whole = static_cast<size_t>(
       std::count_if(pending_.begin(), pending_.end(), [](const Pending& p) { return p.fields == kWhole; }));
-  batch.put.reserve(whole);
-  batch.change.reserve(pending_.size() - whole);
-  for (auto& p : pending_) {
-    if (p.fields == kWhole) batch.put.push_back(std::move(p.entry));
-    else batch.change.push_back(Store::Change{std::move(p.entry), p.fields});
+  if (whole == 0) {
+    batch.change = std::move(pending_);  // field-level changes only (chmod -R): no record moved
+  } else {
+    batch.put.reserve(whole);
+    batch.change.reserve(pending_.size() - whole);
+    for (auto& p : pending_) {
+      if (p.fields == kWhole) batch.put.push_back(std::move(p.entry));
+      else batch.change.push_back(Store::Change{std::move(p.entry), p.fields});
+    }
   }
   batch.remove = std::move(removed_);
   batch.remove_tree = std::move(removed_trees_);

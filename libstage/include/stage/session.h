@@ -168,11 +168,9 @@ class Session {
   Store& store();
   /// The record as stored: from the prefetched tree when it covers the path.
   std::optional<Entry> stored_record(const std::string& logical);
-  /// One queued record: whole (fields == kWhole) or a field-level change.
-  struct Pending {
-    Entry entry;
-    unsigned fields;
-  };
+  /// One queued record: whole (fields == kWhole) or a field-level change
+  /// (a Store::Change, so that a run of changes only is committed as it is queued).
+  using Pending = Store::Change;
   static constexpr unsigned kWhole = ~0u;
   void queue(Entry entry, unsigned fields);
   Config config_;
