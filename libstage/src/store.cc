@@ -796,6 +796,7 @@ class SqliteStore final : public Store {
     BulkChanges bulk;
     bulk.changes = &changes;
     bulk.fields = fields;
+    bulk.at.reserve(changes.size());
     std::string_view lo, hi;
     bool one_tool = true;
     for (size_t i = 0; i < changes.size(); ++i) {
