@@ -798,15 +798,16 @@ class SqliteStore final : public Store {
     bulk.fields = fields;
     bulk.at.reserve(changes.size());
     std::string_view lo, hi;
+    const std::string* tool = nullptr;  // the tool of every change, if one
     bool one_tool = true;
     for (size_t i = 0; i < changes.size(); ++i) {
       if (changes[i].fields != fields) continue;
       std::string_view path = changes[i].entry.path;
-      if (bulk.at.empty()) lo = hi = path;
+      if (bulk.at.empty()) lo = hi = path, tool = &changes[i].entry.tool;
       bulk.at.emplace(path, i);
       lo = std::min(lo, path);
       hi = std::max(hi, path);
-      one_tool = one_tool && changes[i].entry.tool == changes[bulk.at.begin()->second].entry.tool;
+      one_tool = one_tool && changes[i].entry.tool == *tool;
     }
     {
       // A row the scan passes over costs about a tenth of one UPDATE
@@ -847,7 +848,7 @@ class SqliteStore final : public Store {
     Statement st(db_, out.c_str());
     st.bind(1, lo);
     st.bind(2, hi);
-    if (one_tool) st.bind(3, changes[bulk.at.begin()->second].entry.tool);
+    if (one_tool) st.bind(3, *tool);
     st.step();
     applied.resize(changes.size());
     for (size_t i = 0; i < changes.size(); ++i) applied[i] |= bulk.applied[i];
