@@ -185,6 +185,11 @@ class Statement {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
     return p ? std::string(p, sqlite3_column_bytes(stmt_, i)) : std::string();
   }
+  /// The text of column `i` until the next step (no copy).
+  std::string_view view(int i) {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string_view();
+  }
   bool is_null(int i) { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
   std::string blob(int i) {
     auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
@@ -977,7 +982,7 @@ class SqliteStore final : public Store {
   static Entry row(Statement& st) {
     Entry e;
     e.path = st.text(0);
-    e.type = entry_type_from_name(st.text(1)).value_or(EntryType::File);
+    e.type = entry_type_from_name(st.view(1)).value_or(EntryType::File);
     e.mode = static_cast<uint32_t>(st.integer(2));
     e.owner = principal(st, 3);
     e.group = principal(st, 5);
