@@ -161,12 +161,8 @@ class Statement {
   void bind(int i, std::string_view text) {
     sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), destructor_);
   }
-  void bind_opt_text(int i, const std::string& text) {
-    if (text.empty()) sqlite3_bind_null(stmt_, i);
-    else bind(i, text);
-  }
   void bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
-  void bind_blob(int i, const std::string& bytes) {
+  void bind_blob(int i, std::string_view bytes) {
     sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), destructor_);
   }
   void bind_null(int i) { sqlite3_bind_null(stmt_, i); }
@@ -728,52 +724,14 @@ class SqliteStore final : public Store {
     size_t current = SIZE_MAX;  ///< the change of the row being updated
   };
 
-  /// What update_sql() binds as parameter `k`, as a function's result.
+  /// Parameter `k` of a record, as a function's result.
   static void result_param(sqlite3_context* ctx, const Entry& e, int k) {
-    auto text = [&](const std::string& t, bool null_if_empty) {
-      if (null_if_empty && t.empty()) sqlite3_result_null(ctx);
-      else sqlite3_result_text(ctx, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
-    };
-    auto integer = [&](std::optional<int64_t> v) {
-      if (v) sqlite3_result_int64(ctx, *v);
-      else sqlite3_result_null(ctx);
-    };
-    auto id = [](const Principal& p) -> std::optional<int64_t> {
-      if (p.id) return static_cast<int64_t>(*p.id);
-      return std::nullopt;
-    };
-    auto disk = [&](auto get) -> std::optional<int64_t> {
-      if (e.disk) return get(*e.disk);
-      return std::nullopt;
-    };
-    auto caps = [&](auto get) -> std::optional<int64_t> {
-      if (e.caps) return get(*e.caps);
-      return std::nullopt;
-    };
-    switch (k) {
-      case 3: return integer(static_cast<int64_t>(e.mode));
-      case 4: return text(e.owner.name, true);
-      case 5: return integer(id(e.owner));
-      case 6: return text(e.group.name, true);
-      case 7: return integer(id(e.group));
-      case 8: return integer(e.size ? std::optional<int64_t>(static_cast<int64_t>(*e.size)) : std::nullopt);
-      case 9: return text(e.sha256, true);
-      case 11: return text(e.flags, true);
-      case 12: return text(e.tool, false);
-      case 13: return integer(disk([](const DiskIdentity& d) { return static_cast<int64_t>(d.dev); }));
-      case 14: return integer(disk([](const DiskIdentity& d) { return static_cast<int64_t>(d.ino); }));
-      case 15: return integer(disk([](const DiskIdentity& d) { return d.mtime_ns; }));
-      case 16: return integer(disk([](const DiskIdentity& d) { return d.ctime_ns; }));
-      case 17: return integer(disk([](const DiskIdentity& d) { return static_cast<int64_t>(d.size); }));
-      case 19:
-        if (e.caps) sqlite3_result_blob(ctx, e.caps->xattr.data(), static_cast<int>(e.caps->xattr.size()), SQLITE_STATIC);
-        else sqlite3_result_null(ctx);
-        return;
-      case 20: return integer(caps([](const FileCaps& c) { return static_cast<int64_t>(c.disk.dev); }));
-      case 21: return integer(caps([](const FileCaps& c) { return static_cast<int64_t>(c.disk.ino); }));
-      case 22: return integer(caps([](const FileCaps& c) { return c.disk.mtime_ns; }));
-      case 23: return integer(caps([](const FileCaps& c) { return static_cast<int64_t>(c.disk.size); }));
-      default: sqlite3_result_error(ctx, "stage_change: no such parameter", -1);
+    Param v = param(e, k);
+    switch (v.kind) {
+      case Param::Null: return sqlite3_result_null(ctx);
+      case Param::Int: return sqlite3_result_int64(ctx, v.integer);
+      case Param::Text: return sqlite3_result_text(ctx, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_STATIC);
+      case Param::Blob: return sqlite3_result_blob(ctx, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_STATIC);
     }
   }
 
@@ -840,22 +798,15 @@ class SqliteStore final : public Store {
         sqlite3_create_function_v2(db, "stage_change", 2, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
       }
     } unregister{db_};
-    // update_sql()'s SET list with each parameter ?K read as
+    // update_sql()'s SET list with each parameter read as
     // stage_change(path,K), but one tool for all bound once as ?3.
-    std::string sql = update_sql(fields), out;
-    for (size_t i = 0; i < sql.size(); ++i) {
-      if (sql[i] != '?') {
-        out += sql[i];
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) ++j;
-      std::string k = sql.substr(i + 1, j - i - 1);
-      out += one_tool && k == "12" ? std::string("?3") : "stage_change(path," + k + ")";
-      i = j - 1;
+    std::string out = "UPDATE entries SET ";
+    for (int k : params_of(fields)) {
+      out += std::string(column_name(k)) + "=";
+      out += one_tool && k == kToolParam ? std::string("?3") : "stage_change(path," + std::to_string(k) + ")";
+      out += ",";
     }
-    // update_sql() ends with " WHERE path=?1".
-    out.resize(out.rfind(" WHERE "));
+    out.pop_back();
     out += " WHERE path>=?1 AND path<=?2 AND stage_change(path,0)";
     Statement st(db_, out.c_str());
     st.bind(1, lo);
@@ -866,33 +817,105 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < changes.size(); ++i) applied[i] |= bulk.applied[i];
   }
 
-  /// UPDATE of the tool and the given field groups of one path, parameters
-  /// numbered by column as bind_entry() binds them.
+  /// One parameter of a record's statements.
+  struct Param {
+    enum Kind { Null, Int, Text, Blob } kind = Null;
+    int64_t integer = 0;
+    std::string_view bytes;
+  };
+  /// The tool's parameter (every update sets it).
+  static constexpr int kToolParam = 12;
+
+  /// Parameter `k` of a record: the value of column `k` of kColumns (1:
+  /// path ... 23: caps_size), as every statement that writes records binds
+  /// it (an empty text is NULL, but for the path, type and tool).
+  static Param param(const Entry& e, int k) {
+    auto text = [](const std::string& t) { return t.empty() ? Param{} : Param{Param::Text, 0, t}; };
+    auto integer = [](int64_t v) { return Param{Param::Int, v, {}}; };
+    auto id = [&](const Principal& p) { return p.id ? integer(*p.id) : Param{}; };
+    const DiskIdentity* d = e.disk ? &*e.disk : nullptr;
+    const FileCaps* c = e.caps ? &*e.caps : nullptr;
+    switch (k) {
+      case 1: return {Param::Text, 0, e.path};
+      case 2: return {Param::Text, 0, entry_type_name(e.type)};
+      case 3: return integer(e.mode);
+      case 4: return text(e.owner.name);
+      case 5: return id(e.owner);
+      case 6: return text(e.group.name);
+      case 7: return id(e.group);
+      case 8: return e.size ? integer(static_cast<int64_t>(*e.size)) : Param{};
+      case 9: return text(e.sha256);
+      case 10: return text(e.target);
+      case 11: return text(e.flags);
+      case kToolParam: return {Param::Text, 0, e.tool};
+      case 13: return d ? integer(static_cast<int64_t>(d->dev)) : Param{};
+      case 14: return d ? integer(static_cast<int64_t>(d->ino)) : Param{};
+      case 15: return d ? integer(d->mtime_ns) : Param{};
+      case 16: return d ? integer(d->ctime_ns) : Param{};
+      case 17: return d ? integer(static_cast<int64_t>(d->size)) : Param{};
+      case 18: return integer(static_cast<int64_t>(e.rdev));
+      case 19: return c ? Param{Param::Blob, 0, c->xattr} : Param{};
+      case 20: return c ? integer(static_cast<int64_t>(c->disk.dev)) : Param{};
+      case 21: return c ? integer(static_cast<int64_t>(c->disk.ino)) : Param{};
+      case 22: return c ? integer(c->disk.mtime_ns) : Param{};
+      case 23: return c ? integer(static_cast<int64_t>(c->disk.size)) : Param{};
+      default: return {};
+    }
+  }
+
+  static void bind(Statement& st, int k, const Param& v) {
+    switch (v.kind) {
+      case Param::Null: return st.bind_null(k);
+      case Param::Int: return st.bind(k, v.integer);
+      case Param::Text: return st.bind(k, v.bytes);
+      case Param::Blob: return st.bind_blob(k, v.bytes);
+    }
+  }
+
+  /// The name of column `k` of kColumns (1-based).
+  static std::string_view column_name(int k) {
+    static const std::vector<std::string_view> names = [] {
+      std::vector<std::string_view> out;
+      std::string_view all = kColumns;
+      for (size_t at = 0; at <= all.size();) {
+        size_t comma = std::min(all.find(',', at), all.size());
+        out.push_back(all.substr(at, comma - at));
+        at = comma + 1;
+      }
+      return out;
+    }();
+    return names.at(static_cast<size_t>(k - 1));
+  }
+
+  /// The parameters an update of the given field groups sets: the tool's,
+  /// then each group's (Store::Field).
+  static std::vector<int> params_of(unsigned fields) {
+    std::vector<int> out{kToolParam};
+    auto add = [&](unsigned field, std::initializer_list<int> params) {
+      if (fields & field) out.insert(out.end(), params);
+    };
+    add(kMode, {3});
+    add(kOwner, {4, 5});
+    add(kGroup, {6, 7});
+    add(kDisk, {8, 9, 13, 14, 15, 16, 17});
+    add(kFlags, {11});
+    add(kCaps, {19, 20, 21, 22, 23});
+    return out;
+  }
+
+  /// UPDATE of the tool and the given field groups of one path (?1),
+  /// parameters numbered by column (param()).
   static std::string update_sql(unsigned fields) {
-    std::string sql = "UPDATE entries SET tool=?12";
-    if (fields & kMode) sql += ",mode=?3";
-    if (fields & kOwner) sql += ",uname=?4,uid=?5";
-    if (fields & kGroup) sql += ",gname=?6,gid=?7";
-    if (fields & kDisk) sql += ",size=?8,sha256=?9,dev=?13,ino=?14,mtime_ns=?15,ctime_ns=?16,disk_size=?17";
-    if (fields & kFlags) sql += ",flags=?11";
-    if (fields & kCaps) sql += ",caps=?19,caps_dev=?20,caps_ino=?21,caps_mtime_ns=?22,caps_size=?23";
+    std::string sql = "UPDATE entries SET ";
+    for (int k : params_of(fields)) sql += std::string(column_name(k)) + "=?" + std::to_string(k) + ",";
+    sql.pop_back();
     return sql + " WHERE path=?1";
   }
 
   static void bind_change(Statement& st, const Change& c) {
     // Only the parameters the statement names (update_sql()).
-    const Entry& e = c.entry;
-    st.bind(1, e.path);
-    if (c.fields & kMode) st.bind(3, static_cast<int64_t>(e.mode));
-    if (c.fields & kOwner) bind_principal(st, 4, e.owner);
-    if (c.fields & kGroup) bind_principal(st, 6, e.group);
-    if (c.fields & kDisk) {
-      bind_content(st, e);
-      bind_disk(st, e);
-    }
-    if (c.fields & kFlags) st.bind_opt_text(11, e.flags);
-    if (c.fields & kCaps) bind_caps(st, e);
-    st.bind(12, e.tool);
+    bind(st, 1, param(c.entry, 1));
+    for (int k : params_of(c.fields)) bind(st, k, param(c.entry, k));
   }
 
   // An older schema gets what it lacks, once, under the write lock.
@@ -918,58 +941,8 @@ class SqliteStore final : public Store {
     }
   }
 
-  /// Parameters 8-9: size and digest.
-  static void bind_content(Statement& st, const Entry& e) {
-    if (e.size) st.bind(8, static_cast<int64_t>(*e.size));
-    else st.bind_null(8);
-    st.bind_opt_text(9, e.sha256);
-  }
-
-  /// Parameters 13-17: the on-disk identity.
-  static void bind_disk(Statement& st, const Entry& e) {
-    if (e.disk) {
-      st.bind(13, static_cast<int64_t>(e.disk->dev));
-      st.bind(14, static_cast<int64_t>(e.disk->ino));
-      st.bind(15, e.disk->mtime_ns);
-      st.bind(16, e.disk->ctime_ns);
-      st.bind(17, static_cast<int64_t>(e.disk->size));
-    } else {
-      for (int i = 13; i <= 17; ++i) st.bind_null(i);
-    }
-  }
-
-  /// Parameters 19-23: the file capability and the file it was set on.
-  static void bind_caps(Statement& st, const Entry& e) {
-    if (e.caps) {
-      st.bind_blob(19, e.caps->xattr);
-      st.bind(20, static_cast<int64_t>(e.caps->disk.dev));
-      st.bind(21, static_cast<int64_t>(e.caps->disk.ino));
-      st.bind(22, e.caps->disk.mtime_ns);
-      st.bind(23, static_cast<int64_t>(e.caps->disk.size));
-    } else {
-      for (int i = 19; i <= 23; ++i) st.bind_null(i);
-    }
-  }
-
-  static void bind_principal(Statement& st, int i, const Principal& p) {
-    st.bind_opt_text(i, p.name);
-    if (p.id) st.bind(i + 1, static_cast<int64_t>(*p.id));
-    else st.bind_null(i + 1);
-  }
-
   static void bind_entry(Statement& st, const Entry& e) {
-    st.bind(1, e.path);
-    st.bind(2, std::string_view(entry_type_name(e.type)));
-    st.bind(3, static_cast<int64_t>(e.mode));
-    bind_principal(st, 4, e.owner);
-    bind_principal(st, 6, e.group);
-    bind_content(st, e);
-    st.bind_opt_text(10, e.target);
-    st.bind_opt_text(11, e.flags);
-    st.bind(12, e.tool);
-    bind_disk(st, e);
-    st.bind(18, static_cast<int64_t>(e.rdev));
-    bind_caps(st, e);
+    for (int k = 1; k <= 23; ++k) bind(st, k, param(e, k));
   }
 
   static Principal principal(Statement& st, int i) {
