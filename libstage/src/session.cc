@@ -244,7 +244,7 @@ namespace {
 uint64_t inode_key(const DiskIdentity& d) { return d.ino * 0x9E3779B97F4A7C15ull ^ d.dev; }
 }  // namespace
 
-void Session::queue(Entry entry, unsigned fields) {
+void Session::queue(Entry entry, unsigned fields, bool single_name) {
   if (entry.tool.empty()) entry.tool = diag::tool();
   if (!config_.trace.empty()) {
     char buf[16];
@@ -255,7 +255,7 @@ void Session::queue(Entry entry, unsigned fields) {
           (entry.target.empty() ? "" : " -> " + entry.target));
   }
   // Only files have other names (hard links): the index serves record_change() and current_entry().
-  if (entry.disk && (entry.type == EntryType::File || entry.type == EntryType::Hardlink)) {
+  if (entry.disk && !single_name && (entry.type == EntryType::File || entry.type == EntryType::Hardlink)) {
     auto& names = pending_inode_[inode_key(*entry.disk)];
     if (std::find(names.begin(), names.end(), entry.path) == names.end()) names.push_back(entry.path);
   }
@@ -319,7 +319,7 @@ void Session::record_change(Entry entry, unsigned fields, bool may_have_other_na
       queue(std::move(*name), fields == kWhole ? kWhole : fields & ~unsigned(Store::kDisk));
     }
   }
-  queue(std::move(entry), fields);
+  queue(std::move(entry), fields, !may_have_other_names);
 }
 
 namespace {

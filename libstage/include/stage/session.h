@@ -172,7 +172,9 @@ class Session {
   /// (a Store::Change, so that a run of changes only is committed as it is queued).
   using Pending = Store::Change;
   static constexpr unsigned kWhole = ~0u;
-  void queue(Entry entry, unsigned fields);
+  /// `single_name`: the caller knows the object has no other name (link
+  /// count 1), so it stays out of the index of inodes.
+  void queue(Entry entry, unsigned fields, bool single_name = false);
   Config config_;
   std::string cwd_;
   std::unique_ptr<StageRoot> root_;
