@@ -94,6 +94,35 @@ expect_eq "chmod of the primary changes the hard link's record" "hardlink 0755 r
 "$D/chown" bin /usr/bin/tool
 expect_eq "chown of the primary too" "hardlink 0755 bin:root" "$(rec /usr/bin/tool-link)"
 
+# -R over more records than the commit updates one by one (it then updates
+# the range at once): the same records as single changes would give.
+mkdir -p "$T/many"
+for i in $(seq 100 199); do echo "$i" >"$T/many/f$i"; done
+"$D/install" -d /opt/many/sub
+"$D/install" -m 644 -t /opt/many/sub "$T"/many/f*
+"$D/ln" "$STAGE_DESTDIR/opt/many/sub/f100" "$STAGE_DESTDIR/opt/many/hard"      # a hard link inside the tree
+"$D/ln" "$STAGE_DESTDIR/opt/many/sub/f101" "$STAGE_DESTDIR/opt/outside-hard"   # and one outside it
+"$D/ln" -s sub/f102 "$STAGE_DESTDIR/opt/many/sym"
+echo untracked >"$STAGE_DESTDIR/opt/many/sub/untracked"
+"$D/install" -m 600 "$T/src" /opt/many/gone && rm "$STAGE_DESTDIR/opt/many/gone"  # a record without a file
+before=$(count)
+"$D/chmod" -R g+w,o-r /opt/many
+expect_eq "-R: every file's record changed" 100 \
+  "$(sqlite3 "$DB" "select count(*) from entries where path like '/opt/many/sub/f%' and mode=$((8#0660)) and tool='chmod'")"
+expect_eq "-R: the directory's record changed" "dir 0771 root:root" "$(rec /opt/many/sub)"
+expect_eq "-R: the hard link inside changed" "hardlink 0660 root:root" "$(rec /opt/many/hard)"
+expect_eq "-R: the hard link outside changed with its file" "hardlink 0660 root:root" "$(rec /opt/outside-hard)"
+expect_eq "-R: the symlink's record kept" "link 0777 root:root" "$(rec /opt/many/sym)"
+expect_eq "-R: the untracked file got a record" "file 0660 root:root" "$(rec /opt/many/sub/untracked)"
+expect_eq "-R: the record without a file kept" "file 0600 root:root" "$(rec /opt/many/gone)"
+expect_eq "-R: one record more (the untracked file)" $((before + 1)) "$(count)"
+"$D/chown" -R bin /opt/many
+expect_eq "chown -R: every file's owner changed, the mode kept" 100 \
+  "$(sqlite3 "$DB" "select count(*) from entries where path like '/opt/many/sub/f%' and uname='bin' and mode=$((8#0660)) and tool='chown'")"
+expect_eq "chown -R: the hard link outside changed with its file" "hardlink 0660 bin:root" "$(rec /opt/outside-hard)"
+expect_eq "chown -R: the record without a file kept" "file 0600 root:root" "$(rec /opt/many/gone)"
+expect_eq "database sound" ok "$(sqlite3 "$DB" "pragma integrity_check")"
+
 # Rule 3: a path the Makefile writes without DESTDIR lands in the stage.
 STAGE_MAP=/usr/pkg "$D/install" -D -m 755 "$T/src" /usr/pkg/bin/prog
 STAGE_MAP=/usr/pkg "$D/chmod" u+s /usr/pkg/bin/prog
