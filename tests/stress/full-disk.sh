@@ -19,6 +19,10 @@ echo old >old; echo new >new; head -c 3000000 /dev/zero >big
 # What ln, chmod and install-info replace or change: a symlink, a file, a dir file.
 "$D/ln" -s old-target "$STAGE_DESTDIR/usr/share/link"
 "$D/install" -m 644 old "$STAGE_DESTDIR/usr/share/victim"
+# Enough records for chmod -R's commit to update them as one range (64 or more).
+mkdir many; for i in $(seq 100 179); do echo $i >many/f$i; done
+"$D/install" -d "$STAGE_DESTDIR/usr/share/many"
+"$D/install" -m 644 -t "$STAGE_DESTDIR/usr/share/many" many/f*
 for m in zed yak; do
   printf 'INFO-DIR-SECTION Animals\nSTART-INFO-DIR-ENTRY\n* %s: (%s).  An animal.\nEND-INFO-DIR-ENTRY\n' $m $m >$m.info
   "$D/install" -D -m 644 $m.info "$STAGE_DESTDIR/usr/share/info/$m.info"
