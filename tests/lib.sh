@@ -310,6 +310,37 @@ root_run_over_host_copy() {
     "$@" >"$out/../root-run.log" 2>&1 || exit $?
     cp -a "$P/." "$out/"' sh "$prefix" "$host" "$out" "$@"
 }
+# host_prefix: a directory standing for the host's prefix: $H/pkg in $P,
+# below /var/lib (the build's temporary directories, /tmp among them, pass
+# through and are never staged), removed with $T at exit.
+host_prefix() {
+  H=$(mktemp -d /var/lib/stage-host.XXXXXX) && chmod 755 "$H" || { fail "mktemp -d /var/lib/stage-host.XXXXXX"; done_testing; }
+  trap 'rm -rf "$T" "$H"' EXIT
+  P=$H/pkg
+}
+# host_fingerprint DIR: a digest of DIR's whole listing (names, types,
+# modes, owners, sizes, times): equal before and after means untouched.
+host_fingerprint() { ls -laR --time-style=full-iso "$1" | md5sum; }
+# snapshot_host PREFIX: copies the host's PREFIX to $T/host/PREFIX, lists it
+# (tree_compare.py's snapshot) in $T/host.list and keeps its fingerprint in
+# $before.
+snapshot_host() {
+  mkdir -p "$T/host$1" && cp -a "$1/." "$T/host$1/"
+  python3 "$STAGE_SOURCE/tests/tools/tree_compare.py" snapshot "$T/host" "$1" >"$T/host.list"
+  before=$(host_fingerprint "$1")
+}
+# root_anchor PREFIX CMD...: CMD run by root over the copy snapshot_host
+# made (root_run_over_host_copy), its result in $T/root/PREFIX and listed in
+# $T/root.list. Returns CMD's exit status.
+root_anchor() {
+  local prefix=$1 rc
+  shift
+  mkdir -p "$T/root$prefix"
+  root_run_over_host_copy "$prefix" "$T/host$prefix" "$T/root$prefix" "$@"
+  rc=$?
+  python3 "$STAGE_SOURCE/tests/tools/tree_compare.py" snapshot "$T/root" "$prefix" >"$T/root.list"
+  return $rc
+}
 # new_entries HOST_LIST: the lines of stdin (tree_compare.py's) that are not
 # in HOST_LIST, less the host's own directories (a stage mirrors them).
 new_entries() {

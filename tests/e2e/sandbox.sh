@@ -223,12 +223,12 @@ while True:
     [ "$MY_UID" -eq 0 ] || skip_part "13. capture over a prefix the host has (\$O is in the hidden home)"
     [ "$MY_UID" -eq 0 ] && { P=$O/prefix-$who; mkdir -p "$P/bin"; echo old >"$P/bin/old"; echo data >"$P/bin/data"
     [ "$who" = nobody ] && chown -R nobody:nogroup "$P"
-    hostview=$(ls -laR --time-style=full-iso "$P" | md5sum)
+    hostview=$(host_fingerprint "$P")
     inside "$who" -q --map "$P" --destdir "$B/cap2" -- "
       cat $P/bin/data >$P/bin/copy && rm -f $P/bin/old && test ! -e $P/bin/old || echo FAIL:overlay
       exit 0"
     expect_eq "$who: 13. over the host's prefix: its files seen, one deleted" "" "$(cat "$T/out")"
-    expect_eq "$who: 13. the host's prefix is unchanged" "$hostview" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
+    expect_eq "$who: 13. the host's prefix is unchanged" "$hostview" "$(host_fingerprint "$P")"
     check "$who: 13. the copy is staged" grep -q " $P/bin/copy\$" <(run "$STAGE_BIN/stage-ls" --destdir "$B/cap2")
     check "$who: 13. the deletion is listed by --check" grep -q "^deleted: $P/bin/old: " <(run "$STAGE_BIN/stage-ls" --destdir "$B/cap2" --check 2>&1); }
   fi

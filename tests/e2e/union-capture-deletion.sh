@@ -10,10 +10,7 @@
 umask 022
 skip_unless_root_capture
 cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py"
-# Not below /tmp: the build's temporary directories pass through, never staged.
-H=$(mktemp -d /var/lib/stage-host.XXXXXX) && chmod 755 "$H"
-trap 'rm -rf "$T" "$H"' EXIT
-P=$H/pkg
+host_prefix
 mkdir -p "$P/bin" "$P/share/doc"
 echo old >"$P/bin/old"; echo keep >"$P/bin/keep"; chmod 755 "$P/bin/old" "$P/bin/keep"
 echo data >"$P/share/doc/data.txt"
@@ -36,14 +33,12 @@ install:
 	cd $(prefix)/bin && ln -sf prog alias && chown -h root:root alias
 MK
 chown -R nobody:nogroup "$T"
-mkdir -p "$T/host$P" && cp -a "$P/." "$T/host$P/"
-$cmp_tool snapshot "$T/host" "$P" >"$T/host.list"
-before=$(ls -laR --time-style=full-iso "$P" | md5sum)
+snapshot_host "$P"
 
 as_nobody env HOME="$T" "$STAGE_BIN/stage-run" --root --map "$P" --owner nobody --group nogroup \
   --destdir "$T/stage" -- make install prefix="$P" >"$T/capture.log" 2>&1
 expect_eq "captured run by nobody" 0 $?
-expect_eq "the host's prefix is unchanged" "$before" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
+expect_eq "the host's prefix is unchanged" "$before" "$(host_fingerprint "$P")"
 check "the summary says what was deleted" grep -q '^stage-run: 2 host files deleted under union capture, recorded, not applied' "$T/capture.log"
 
 as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage" --check >"$T/check.out" 2>&1
@@ -61,10 +56,8 @@ expect_eq "stage-pack" 0 $?
 check "no whiteout in the package" eval "! tar -tvf '$T/pkg.tar' | grep -qE '^c|bin/old\$|bin/keep\$'"
 
 # The anchor: root, over a copy of the host's prefix on a tmpfs of its own mount namespace.
-mkdir -p "$T/root$P"
-root_run_over_host_copy "$P" "$T/host$P" "$T/root$P" make install prefix="$P"
+root_anchor "$P" make install prefix="$P"
 expect_eq "root run in a private mount namespace" 0 $?
-$cmp_tool snapshot "$T/root" "$P" >"$T/root.list"
 $cmp_tool mtree "$T/staged.mtree" "$T/stage" "$P" >"$T/staged.list"
 # What the root install added or changed, and what it deleted; the host's
 # own directories are left out on both sides (the stage mirrors them).

@@ -22,10 +22,7 @@ umask 022
 skip_unless_root_capture
 command -v setfacl >/dev/null || skip_test "setfacl (Debian package acl) is not installed"
 cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py"
-# Not below /tmp: the build's temporary directories pass through, never staged.
-H=$(mktemp -d /var/lib/stage-host.XXXXXX) && chmod 755 "$H"
-trap 'rm -rf "$T" "$H"' EXIT
-P=$H/pkg
+host_prefix
 mkdir -p "$P/share/olddir/sub" "$P/share/other" "$P/share/emptydir" "$P/share/keep" "$P/lib" "$P/share/more" "$P/opt"
 echo m >"$P/share/more/m.txt"
 mkdir "$P/share/full2" && echo x >"$P/share/full2/x.txt"
@@ -73,16 +70,12 @@ install:
 	setfacl -m u::rw,g::-,o::- $(prefix)/lib/z
 MK
 chown -R nobody:nogroup "$T"
-mkdir -p "$T/host$P" && cp -a "$P/." "$T/host$P/"
-$cmp_tool snapshot "$T/host" "$P" >"$T/host.list"
-before=$(ls -laR --time-style=full-iso "$P" | md5sum)
+snapshot_host "$P"
 
 # The anchor: root, over a copy of the host's prefix on a tmpfs of its own mount namespace.
-mkdir -p "$T/root$P"
-root_run_over_host_copy "$P" "$T/host$P" "$T/root$P" make install prefix="$P"
+root_anchor "$P" make install prefix="$P"
 expect_eq "root install in a private mount namespace" 0 $?
 [ -s "$T/root-run.log" ] && sed 's/^/  root: /' "$T/root-run.log" >&2
-$cmp_tool snapshot "$T/root" "$P" >"$T/root.list"
 new_entries "$T/host.list" <"$T/root.list" >"$T/root.new"
 check "the root install added the moved trees" grep -q "^$P/share/newdir/sub/b.txt " "$T/root.new"
 check "and the directory moved into a host directory the build had not touched" grep -q "^$P/opt/more/own file 0640 games root " "$T/root.new"
@@ -100,7 +93,7 @@ for who in nobody root sandbox; do
   $run env HOME="$T" "$STAGE_BIN/stage-run" $sandbox --root --map "$P" --destdir "$S" -- make install prefix="$P" \
     >"$T/capture-$who.log" 2>&1
   expect_eq "$who: captured run" 0 $?
-  expect_eq "$who: the host's prefix is unchanged" "$before" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
+  expect_eq "$who: the host's prefix is unchanged" "$before" "$(host_fingerprint "$P")"
   $run "$STAGE_BIN/stage-ls" --destdir "$S" --check >"$T/check-$who.out" 2>&1
   expect_eq "$who: stage-ls --check reports findings" 1 $?
   expect_eq "$who: stage-ls --check lists exactly what the root install deleted" "$deleted_top" \
@@ -127,5 +120,5 @@ check "nobody: mv reports Permission denied" grep -q "cannot move .*secret.*: Pe
 as_nobody "$STAGE_BIN/stage-ls" --destdir "$T/stage-secret" --check >"$T/check-secret.out" 2>&1
 check "nobody: no deletion is recorded" eval "! grep -q '^deleted:' '$T/check-secret.out'"
 check "nobody: nothing of it is staged" eval "! find '$T/stage-secret' -name 'secret2*' -o -name '.stage-tmp.*' | grep -q ."
-expect_eq "the host's prefix is unchanged" "$before" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
+expect_eq "the host's prefix is unchanged" "$before" "$(host_fingerprint "$P")"
 done_testing

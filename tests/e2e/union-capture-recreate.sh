@@ -11,10 +11,7 @@
 umask 022
 skip_unless_root_capture
 cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py"
-# Not below /tmp: the build's temporary directories pass through, never staged.
-H=$(mktemp -d /var/lib/stage-host.XXXXXX) && chmod 755 "$H"
-trap 'rm -rf "$T" "$H"' EXIT
-P=$H/pkg
+host_prefix
 mkdir -p "$P/share/games/levels" "$P/share/doc/sub" "$P/lib/old"
 echo a >"$P/share/games/levels/a"; echo b >"$P/share/doc/sub/b"; echo k >"$P/share/doc/keep"
 echo o >"$P/share/doc/old"; echo l >"$P/lib/old/libx"
@@ -34,15 +31,11 @@ install:
 	/bin/mkdir -m 700 $(prefix)/lib/old/private
 MK
 chown -R nobody:nogroup "$T"
-mkdir -p "$T/host$P" && cp -a "$P/." "$T/host$P/"
-$cmp_tool snapshot "$T/host" "$P" >"$T/host.list"
-before=$(ls -laR --time-style=full-iso "$P" | md5sum)
+snapshot_host "$P"
 
 # The anchor: root, over a copy of the host's prefix on a tmpfs of its own mount namespace.
-mkdir -p "$T/root$P"
-root_run_over_host_copy "$P" "$T/host$P" "$T/root$P" make install prefix="$P"
+root_anchor "$P" make install prefix="$P"
 expect_eq "root install in a private mount namespace" 0 $?
-$cmp_tool snapshot "$T/root" "$P" >"$T/root.list"
 check "the root install chowned the host directory" grep -q "^$P/share/games dir .*games games" "$T/root.list"
 deleted=$(comm -23 <(awk '{print $1}' "$T/host.list" | sort) <(awk '{print $1}' "$T/root.list" | sort) | tr '\n' ' ')
 expect_eq "the root install deleted what the new directories hide" \
@@ -54,7 +47,7 @@ for who in nobody root; do
   $run env HOME="$T" "$STAGE_BIN/stage-run" --root --map "$P" --destdir "$S" -- make install prefix="$P" \
     >"$T/capture-$who.log" 2>&1
   expect_eq "$who: captured run" 0 $?
-  expect_eq "$who: the host's prefix is unchanged" "$before" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
+  expect_eq "$who: the host's prefix is unchanged" "$before" "$(host_fingerprint "$P")"
   $run "$STAGE_BIN/stage-ls" --destdir "$S" --check >"$T/check-$who.out" 2>&1
   expect_eq "$who: stage-ls --check lists the hidden host files as deleted" \
     "$P/lib/old/libx $P/share/doc/old $P/share/doc/sub/b " \

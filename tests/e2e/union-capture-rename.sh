@@ -11,10 +11,7 @@
 umask 022
 skip_unless_root_capture
 cmp_tool="python3 $STAGE_SOURCE/tests/tools/tree_compare.py"
-# Not below /tmp: the build's temporary directories pass through, never staged.
-H=$(mktemp -d /var/lib/stage-host.XXXXXX) && chmod 755 "$H"
-trap 'rm -rf "$T" "$H"' EXIT
-P=$H/pkg
+host_prefix
 mkdir -p "$P/bin" "$P/share"
 printf '#!/bin/sh\necho old\n' >"$P/bin/old"; chmod 750 "$P/bin/old"; chmod o+r "$P/bin/old"
 ln -s old "$P/bin/link"
@@ -31,15 +28,11 @@ install:
 	test "$$(readlink $(prefix)/bin/link2)" = old
 MK
 chown -R nobody:nogroup "$T"
-mkdir -p "$T/host$P" && cp -a "$P/." "$T/host$P/"
-$cmp_tool snapshot "$T/host" "$P" >"$T/host.list"
-before=$(ls -laR --time-style=full-iso "$P" | md5sum)
+snapshot_host "$P"
 
 # The anchor: root, over a copy of the host's prefix on a tmpfs of its own mount namespace.
-mkdir -p "$T/root$P"
-root_run_over_host_copy "$P" "$T/host$P" "$T/root$P" make install prefix="$P"
+root_anchor "$P" make install prefix="$P"
 expect_eq "root install in a private mount namespace" 0 $?
-$cmp_tool snapshot "$T/root" "$P" >"$T/root.list"
 new_entries "$T/host.list" <"$T/root.list" >"$T/root.new"
 check "the root install added the three new names" test "$(wc -l <"$T/root.new")" -eq 3
 
@@ -51,7 +44,7 @@ for who in nobody root sandbox; do
   $run env HOME="$T" "$STAGE_BIN/stage-run" $sandbox --root --map "$P" --destdir "$S" -- make install prefix="$P" \
     >"$T/capture-$who.log" 2>&1
   expect_eq "$who: captured run" 0 $?
-  expect_eq "$who: the host's prefix is unchanged" "$before" "$(ls -laR --time-style=full-iso "$P" | md5sum)"
+  expect_eq "$who: the host's prefix is unchanged" "$before" "$(host_fingerprint "$P")"
   check "$who: the summary counts the three old names" grep -q '^stage-run: 3 host files deleted under union capture' "$T/capture-$who.log"
   $run "$STAGE_BIN/stage-ls" --destdir "$S" --check >"$T/check-$who.out" 2>&1
   expect_eq "$who: stage-ls --check reports findings" 1 $?
