@@ -341,6 +341,23 @@ root_anchor() {
   python3 "$STAGE_SOURCE/tests/tools/tree_compare.py" snapshot "$T/root" "$prefix" >"$T/root.list"
   return $rc
 }
+# capture_as WHO PREFIX CMD...: CMD under `stage-run --root --map PREFIX`,
+# run by WHO: nobody (as_nobody), root, or sandbox (root's --sandbox --root,
+# the build as nobody); the stage is $S ($T/stage-WHO; under --sandbox in
+# the build directory $T/src, which it may write), the log
+# $T/capture-WHO.log. Checks that the run exits 0 and that the host's PREFIX
+# still has the fingerprint $before (snapshot_host).
+capture_as() {
+  local who=$1 prefix=$2 run=env sandbox=
+  shift 2
+  S=$T/stage-$who
+  [ "$who" = nobody ] && run=as_nobody
+  [ "$who" = sandbox ] && S=$T/src/stage-$who sandbox=--sandbox
+  $run env HOME="$T" "$STAGE_BIN/stage-run" $sandbox --root --map "$prefix" --destdir "$S" -- "$@" \
+    >"$T/capture-$who.log" 2>&1
+  expect_eq "$who: captured run" 0 $?
+  expect_eq "$who: the host's prefix is unchanged" "$before" "$(host_fingerprint "$prefix")"
+}
 # new_entries HOST_LIST: the lines of stdin (tree_compare.py's) that are not
 # in HOST_LIST, less the host's own directories (a stage mirrors them).
 new_entries() {
@@ -360,6 +377,21 @@ skip_unless_root_namespace() {
 skip_unless_root_capture() {
   [ "$(id -u)" -eq 0 ] || skip_test "the anchor is a root install in a mount namespace (run as root, as CI does)"
   skip_unless_root_namespace --map /usr/stage-probe
+}
+
+# pacman_install_into ROOT PKG: installs the package file PKG with `pacman -U`
+# into the empty root ROOT (its own database there, no scriptlets, no
+# dependency checks; needs root); pacman's output goes to $T/install.out and
+# is shown when it fails. Returns pacman's exit status.
+pacman_install_into() {
+  local root=$1 pkg=$2 rc
+  mkdir -p "$root/var/lib/pacman"
+  printf '[options]\nArchitecture = auto\nSigLevel = Never\nLocalFileSigLevel = Never\n' >"$T/pacman.conf"
+  pacman -U --noconfirm --root "$root" --dbpath "$root/var/lib/pacman" --config "$T/pacman.conf" \
+    --cachedir "$T/cache" --logfile "$T/pacman.log" --noscriptlet --nodeps "$pkg" >"$T/install.out" 2>&1
+  rc=$?
+  [ $rc -eq 0 ] || cat "$T/install.out" >&2
+  return $rc
 }
 
 # ---- Real Debian source packages ------------------------------------------

@@ -40,16 +40,12 @@ if [ "$(id -u)" -ne 0 ]; then
   done_testing
 fi
 R=$T/root
-mkdir -p "$R/var/lib/pacman" "$R/etc"
-printf '[options]\nArchitecture = auto\nSigLevel = Never\nLocalFileSigLevel = Never\n' >"$T/pacman.conf"
-P="--root $R --dbpath $R/var/lib/pacman --config $T/pacman.conf --cachedir $T/cache --logfile $T/pacman.log"
-pacman -U --noconfirm $P --noscriptlet --nodeps "$PKG" >"$T/install.out" 2>&1
-rc=$?
-expect_eq "pacman -U --root R exits 0" 0 $rc
-[ $rc -eq 0 ] || cat "$T/install.out" >&2
+mkdir -p "$R/etc"
+pacman_install_into "$R" "$PKG"
+expect_eq "pacman -U --root R exits 0" 0 $?
 games_uid=$(id -u games) games_gid=$(getent group games | cut -d: -f3)
 # pkgsvc: the placeholder id.
 expect_example_installed "$R" "$games_uid" "$games_gid" 2000000
-pacman -Qkk $P hello >"$T/qkk" 2>&1
+pacman -Qkk --root "$R" --dbpath "$R/var/lib/pacman" --config "$T/pacman.conf" hello >"$T/qkk" 2>&1
 expect_eq "pacman -Qkk: nothing altered" "0 hello: 19 total files, 0 altered files" "$? $(tail -1 "$T/qkk")"
 done_testing

@@ -91,13 +91,8 @@ $cmp_tool snapshot "$T/anchor" >"$T/anchor.list"
 check "the root install is not empty" test "$(wc -l <"$T/anchor.list")" -gt 10
 
 R=$T/root
-mkdir -p "$R/var/lib/pacman"
-printf '[options]\nArchitecture = auto\nSigLevel = Never\nLocalFileSigLevel = Never\n' >"$T/pacman.conf"
-P="--root $R --dbpath $R/var/lib/pacman --config $T/pacman.conf --cachedir $T/cache --logfile $T/pacman.log"
-pacman -U --noconfirm $P --noscriptlet --nodeps "$PKG" >"$T/install.out" 2>&1
-rc=$?
-expect_eq "pacman -U --root R installs makepkg's package" 0 $rc
-[ $rc -eq 0 ] || cat "$T/install.out" >&2
+pacman_install_into "$R" "$PKG"
+expect_eq "pacman -U --root R installs makepkg's package" 0 $?
 # pacman's own database is the only thing in R that the package did not bring.
 $cmp_tool snapshot "$R" | grep -v '^/var/lib[ /]' >"$T/installed.list"
 if diff -u "$T/anchor.list" "$T/installed.list"; then
@@ -105,7 +100,7 @@ if diff -u "$T/anchor.list" "$T/installed.list"; then
 else
   fail "makepkg's package differs from the root install"
 fi
-pacman -Qkk $P hello >"$T/qkk" 2>&1
+pacman -Qkk --root "$R" --dbpath "$R/var/lib/pacman" --config "$T/pacman.conf" hello >"$T/qkk" 2>&1
 expect_eq "pacman -Qkk against the package's .MTREE: nothing altered" "0 hello: $(grep -c "" "$T/anchor.list") total files, 0 altered files" \
   "$? $(tail -1 "$T/qkk")"
 done_testing

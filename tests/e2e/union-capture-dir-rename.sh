@@ -87,13 +87,8 @@ deleted_top=$(echo "$deleted" | awk '{ for (i = 1; i <= n; i++) if (index($0, to
 expect_eq "the old directories are what the root install deleted at the top" "$P/share/full2/x.txt $P/share/keep $P/share/more $P/share/olddir $P/share/other $P/share/viadest" "$(echo $deleted_top)"
 
 for who in nobody root sandbox; do
-  S=$T/stage-$who sandbox=
+  capture_as $who "$P" make install prefix="$P"
   if [ $who = nobody ]; then run=as_nobody; else run=env; fi
-  if [ $who = sandbox ]; then S=$T/src/stage-$who sandbox=--sandbox; fi
-  $run env HOME="$T" "$STAGE_BIN/stage-run" $sandbox --root --map "$P" --destdir "$S" -- make install prefix="$P" \
-    >"$T/capture-$who.log" 2>&1
-  expect_eq "$who: captured run" 0 $?
-  expect_eq "$who: the host's prefix is unchanged" "$before" "$(host_fingerprint "$P")"
   $run "$STAGE_BIN/stage-ls" --destdir "$S" --check >"$T/check-$who.out" 2>&1
   expect_eq "$who: stage-ls --check reports findings" 1 $?
   expect_eq "$who: stage-ls --check lists exactly what the root install deleted" "$deleted_top" \

@@ -38,13 +38,8 @@ check "the root install added the three new names" test "$(wc -l <"$T/root.new")
 
 # nobody; root; and --sandbox --root by root (the build runs as nobody, the supervisor as root).
 for who in nobody root sandbox; do
-  S=$T/stage-$who sandbox=
+  capture_as $who "$P" make install prefix="$P"
   if [ $who = nobody ]; then run=as_nobody; else run=env; fi
-  if [ $who = sandbox ]; then S=$T/src/stage-$who sandbox=--sandbox; fi
-  $run env HOME="$T" "$STAGE_BIN/stage-run" $sandbox --root --map "$P" --destdir "$S" -- make install prefix="$P" \
-    >"$T/capture-$who.log" 2>&1
-  expect_eq "$who: captured run" 0 $?
-  expect_eq "$who: the host's prefix is unchanged" "$before" "$(host_fingerprint "$P")"
   check "$who: the summary counts the three old names" grep -q '^stage-run: 3 host files deleted under union capture' "$T/capture-$who.log"
   $run "$STAGE_BIN/stage-ls" --destdir "$S" --check >"$T/check-$who.out" 2>&1
   expect_eq "$who: stage-ls --check reports findings" 1 $?
