@@ -52,36 +52,73 @@ void describe_change(const std::string& file, Status status, mode_t old_mode, mo
   }
 }
 
+/// The disk bits chmod gives a staged object (the rule of disk_mode_for()),
+/// undone should the commit fail; `now` gets its lstat after. The entry was
+/// lstat'ed as a non-symlink (symlinks are never given a mode), and its
+/// parent was resolved inside the stage: a plain fchmodat stays there.
+/// (glibc's AT_SYMLINK_NOFOLLOW would need /proc.)
+int set_disk_bits(Session& session, const WalkEntry& e, mode_t new_mode, struct stat* now) {
+  mode_t disk = disk_mode_for(new_mode, S_ISDIR(e.st.st_mode));
+  *now = e.st;
+  if ((e.st.st_mode & 07777) == disk) return 0;
+  if (::fchmodat(e.place.dirfd, e.place.name.c_str(), disk, 0) != 0) return errno;
+  // A failed commit puts the old bits back: the stage agrees with the database.
+  session.undo_disk_mode(e.place, e.st, disk);
+  if (::fstatat(e.place.dirfd, e.place.name.c_str(), now, AT_SYMLINK_NOFOLLOW) != 0) *now = e.st;
+  return 0;
+}
+
+/// What a chmod records of the object on disk besides the mode: its
+/// identity and (files) size now, the recorded digest kept only while the
+/// file is as it was hashed; `changed` when that differs from the record.
+struct DiskRecord {
+  DiskIdentity disk;
+  std::optional<uint64_t> size;
+  bool fresh = false;
+  bool changed = false;
+};
+
+DiskRecord disk_record(const std::optional<DiskIdentity>& disk, const std::optional<uint64_t>& size, EntryType type,
+                       const struct stat& before, const struct stat& now) {
+  DiskRecord d{disk_identity(now), size};
+  d.fresh = disk && *disk == disk_identity(before);
+  if (type == EntryType::File || type == EntryType::Hardlink) d.size = static_cast<uint64_t>(now.st_size);
+  d.changed = disk != d.disk || size != d.size || !d.fresh;
+  return d;
+}
+
 /// chmod on a staged object: the record is the truth, the disk follows the rule.
 /// `rec` (the current record) is queued, moved from.
 int chmod_staged(Session& session, const WalkEntry& e, mode_t new_mode, Entry& rec) {
-  bool is_dir = S_ISDIR(e.st.st_mode);
-  mode_t disk = disk_mode_for(new_mode, is_dir);
-  // A recorded hash stays valid only while the file is as it was recorded.
-  bool fresh = rec.disk && *rec.disk == disk_identity(e.st);
-  struct stat now = e.st;
-  if ((e.st.st_mode & 07777) != disk) {
-    // The entry was lstat'ed as a non-symlink (symlinks are never given a
-    // mode), and its parent was resolved inside the stage: a plain fchmodat
-    // stays there. (glibc's AT_SYMLINK_NOFOLLOW would need /proc.)
-    if (::fchmodat(e.place.dirfd, e.place.name.c_str(), disk, 0) != 0) return errno;
-    // A failed commit puts the old bits back: the stage agrees with the database.
-    session.undo_disk_mode(e.place, e.st, disk);
-    if (::fstatat(e.place.dirfd, e.place.name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0) now = e.st;
-  }
-  std::optional<DiskIdentity> before = rec.disk;
-  std::optional<uint64_t> size_before = rec.size;
+  struct stat now;
+  if (int err = set_disk_bits(session, e, new_mode, &now)) return err;
+  DiskRecord d = disk_record(rec.disk, rec.size, rec.type, e.st, now);
   rec.mode = new_mode & 07777;
   rec.tool = diag::tool();
-  rec.disk = disk_identity(now);
-  if (!fresh) rec.sha256.clear();
-  if (rec.type == EntryType::File || rec.type == EntryType::Hardlink) rec.size = static_cast<uint64_t>(now.st_size);
+  rec.disk = d.disk;
+  rec.size = d.size;
+  if (!d.fresh) rec.sha256.clear();
   // Only the mode, and what the disk now is when that changed: a chown that
   // finished meanwhile keeps its owner (and an unchanged identity is not
   // rewritten, which would churn the inode index).
-  bool disk_changed = before != rec.disk || size_before != rec.size || !fresh;
-  session.record_change(std::move(rec), Store::kMode | (disk_changed ? unsigned(Store::kDisk) : 0u),
+  session.record_change(std::move(rec), Store::kMode | (d.changed ? unsigned(Store::kDisk) : 0u),
                         /*may_have_other_names=*/e.st.st_nlink > 1);
+  return 0;
+}
+
+/// chmod_staged() on a -R walk's record (Session::tree_record()), changed in place.
+int chmod_tree_record(Session& session, const WalkEntry& e, mode_t new_mode, Store::TreeRecords::Record& rec) {
+  struct stat now;
+  if (int err = set_disk_bits(session, e, new_mode, &now)) return err;
+  DiskRecord d = disk_record(rec.disk, rec.size, rec.type, e.st, now);
+  rec.mode = new_mode & 07777;
+  if (d.changed) {
+    rec.moved = rec.moved || !rec.disk || rec.disk->dev != d.disk.dev || rec.disk->ino != d.disk.ino;
+    rec.disk = d.disk;
+    rec.size = d.size;
+    rec.keep_digest = rec.keep_digest && d.fresh;
+  }
+  session.tree_changed(rec, Store::kMode | (d.changed ? unsigned(Store::kDisk) : 0u));
   return 0;
 }
 
@@ -127,10 +164,16 @@ bool change_mode(Session& session, const ChmodOptions& options, std::string_view
     if (status == Status::NotApplied && !S_ISLNK(e.st.st_mode)) {
       int err = 0;
       if (e.place.staged) {
-        Entry rec = session.current_entry(e.place, e.st);
-        old_mode = rec.mode;
-        new_mode = apply_mode(options.change, old_mode, is_dir, options.umask_value);
-        err = chmod_staged(session, e, new_mode, rec);
+        if (auto* tree_rec = session.tree_record(e.place, e.st)) {
+          old_mode = tree_rec->mode;
+          new_mode = apply_mode(options.change, old_mode, is_dir, options.umask_value);
+          err = chmod_tree_record(session, e, new_mode, *tree_rec);
+        } else {
+          Entry rec = session.current_entry(e.place, e.st);
+          old_mode = rec.mode;
+          new_mode = apply_mode(options.change, old_mode, is_dir, options.umask_value);
+          err = chmod_staged(session, e, new_mode, rec);
+        }
       } else {
         new_mode = apply_mode(options.change, old_mode, is_dir, options.umask_value);
         if (::fchmodat(e.place.dirfd, e.place.name.c_str(), new_mode, 0) != 0) err = errno;

@@ -141,6 +141,7 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
     Place target = e.place;
     struct stat st = e.st;
     bool have_stats = ok;
+    bool retargeted = options.dereference && S_ISLNK(e.st.st_mode);
     if (ok && e.place.staged && !options.dereference && e.followed) {
       // -h on an entry reached through a followed symlink: the link itself.
       Place link = session.place(e.path, false);
@@ -148,6 +149,7 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
       if (link.error == 0 && ::fstatat(link.dirfd, link.name.c_str(), &lst, AT_SYMLINK_NOFOLLOW) == 0) {
         target = std::move(link);
         st = lst;
+        retargeted = true;
       }
     }
     if (ok && options.dereference && S_ISLNK(e.st.st_mode)) {
@@ -171,21 +173,29 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
       }
     }
 
+    // The staged record: from the walk's prefetched tree (changed in place)
+    // when it has one to give for the entry itself, else as an Entry.
+    Store::TreeRecords::Record* tree_rec = nullptr;
+    if (ok && e.place.staged && !retargeted) tree_rec = session.tree_record(target, st);
     std::optional<Entry> rec;
     // The stale referent -v shows after a failed dereference is, in the
     // stage, the previous referent's record (its owner, not the disk's).
     static std::optional<Entry> last_referent_record;
-    if (ok && e.place.staged) rec = session.current_entry(target, st);
+    if (ok && e.place.staged && !tree_rec) rec = session.current_entry(target, st);
     if (options.dereference && S_ISLNK(e.st.st_mode) && e.place.staged && have_stats) {
       if (ok) last_referent_record = rec;
       else if (last_referent_record) rec = last_referent_record;
     }
+    // The recorded owner and group before the change, whichever the source.
+    std::optional<std::pair<Principal, Principal>> recorded;
+    if (tree_rec) recorded.emplace(session.tree_principal(tree_rec->owner), session.tree_principal(tree_rec->group));
+    else if (rec) recorded.emplace(rec->owner, rec->group);
 
     bool do_chown = false;
     if (ok) {
-      if (rec) {
-        do_chown = (!options.required_user || matches_by_id_then_name(*options.required_user, rec->owner)) &&
-                   (!options.required_group || matches_by_id_then_name(*options.required_group, rec->group));
+      if (recorded) {
+        do_chown = (!options.required_user || matches_by_id_then_name(*options.required_user, recorded->first)) &&
+                   (!options.required_group || matches_by_id_then_name(*options.required_group, recorded->second));
       } else {
         do_chown = (!options.required_user || (options.required_user->id && *options.required_user->id == st.st_uid)) &&
                    (!options.required_group || (options.required_group->id && *options.required_group->id == st.st_gid));
@@ -200,7 +210,15 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
 
     bool symlink_changed = true;
     if (do_chown) {
-      if (rec) {
+      if (tree_rec) {
+        // As below, on the tree's record. A plain record has no capability for chown(2) to drop.
+        unsigned fields = 0;
+        if (options.user) tree_rec->owner = session.tree_principal(*options.user), fields |= Store::kOwner;
+        if (options.group) tree_rec->group = session.tree_principal(*options.group), fields |= Store::kGroup;
+        mode_t mode = mode_after_chown(tree_rec->mode, tree_rec->type == EntryType::Dir);
+        if (mode != tree_rec->mode) tree_rec->mode = mode, fields |= Store::kMode;
+        session.tree_changed(*tree_rec, fields ? fields : unsigned(Store::kOwner | Store::kGroup));
+      } else if (rec) {
         Entry changed = *rec;
         if (options.user) changed.owner = *options.user;
         if (options.group) changed.group = *options.group;
@@ -233,11 +251,11 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
     if (options.verbosity != Verbosity::Off) {
       std::optional<std::string> old_user, old_group;
       bool unchanged_user = !options.user, unchanged_group = !options.group;
-      if (have_stats && rec) {
-        old_user = principal_label(rec->owner);
-        old_group = principal_label(rec->group);
-        if (options.user) unchanged_user = matches_by_id_then_name(*options.user, rec->owner);
-        if (options.group) unchanged_group = matches_by_id_then_name(*options.group, rec->group);
+      if (have_stats && recorded) {
+        old_user = principal_label(recorded->first);
+        old_group = principal_label(recorded->second);
+        if (options.user) unchanged_user = matches_by_id_then_name(*options.user, recorded->first);
+        if (options.group) unchanged_group = matches_by_id_then_name(*options.group, recorded->second);
       } else if (have_stats) {
         old_user = name_or_number(session.users(), st.st_uid);
         old_group = name_or_number(session.groups(), st.st_gid);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
+#include <tuple>
 
 #include "stage/diag.h"
 #include "stage/file_ops.h"
@@ -244,16 +245,21 @@ namespace {
 uint64_t inode_key(const DiskIdentity& d) { return d.ino * 0x9E3779B97F4A7C15ull ^ d.dev; }
 }  // namespace
 
-void Session::queue(Entry entry, unsigned fields, bool single_name) {
+void Session::trace_record(EntryType type, std::string_view path, uint32_t mode, const Principal& owner,
+                           const Principal& group, std::string_view target) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04o", mode);
+  trace(diag::tool() + " " + entry_type_name(type) + " " + std::string(path) + " " + buf + " " +
+        (owner.name.empty() ? std::to_string(owner.id.value_or(0)) : owner.name) + ":" +
+        (group.name.empty() ? std::to_string(group.id.value_or(0)) : group.name) +
+        (target.empty() ? "" : " -> " + std::string(target)));
+}
+
+void Session::queue(Entry entry, unsigned fields, bool single_name, bool traced) {
   if (entry.tool.empty()) entry.tool = diag::tool();
-  if (!config_.trace.empty()) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04o", entry.mode);
-    trace(diag::tool() + " " + entry_type_name(entry.type) + " " + entry.path + " " + buf + " " +
-          (entry.owner.name.empty() ? std::to_string(entry.owner.id.value_or(0)) : entry.owner.name) + ":" +
-          (entry.group.name.empty() ? std::to_string(entry.group.id.value_or(0)) : entry.group.name) +
-          (entry.target.empty() ? "" : " -> " + entry.target));
-  }
+  untree(entry.path);
+  if (!config_.trace.empty() && !traced)
+    trace_record(entry.type, entry.path, entry.mode, entry.owner, entry.group, entry.target);
   // Only files have other names (hard links): the index serves record_change() and current_entry().
   if (entry.disk && !single_name && (entry.type == EntryType::File || entry.type == EntryType::Hardlink)) {
     auto& names = pending_inode_[inode_key(*entry.disk)];
@@ -403,6 +409,19 @@ void Session::forget(const std::string& logical, bool tree) {
     }
     pending_.pop_back();
   };
+  // This run's bulk changes there go too.
+  if (tree_changes_)
+    for (const auto& read : tree_.reads) {
+      if (!path_within(logical, read.root) && !(tree && path_within(read.root, logical))) continue;
+      auto [b, e] = tree_.below(read.begin, read.end, logical);
+      for (size_t i = b; i < e; ++i) {
+        auto& r = tree_.records[i];
+        if (r.changed && (tree ? path_within(tree_.path(r), logical) : tree_.path(r) == logical)) {
+          r.changed = 0;
+          --tree_changes_;
+        }
+      }
+    }
   if (tree) {
     std::vector<std::string> below;
     for (const auto& p : pending_)
@@ -421,6 +440,7 @@ std::optional<Principal> Session::setgid_parent_group(const std::string& logical
   auto slash = logical.find_last_of('/');
   if (slash == std::string::npos || logical == "/") return std::nullopt;
   std::string dir = slash == 0 ? "/" : logical.substr(0, slash);
+  untree(dir);
   // Not queued or removed by this run: the database's record decides, asked narrowly.
   if (store_ && !pending_at_.count(dir) && !removed_set_.count(dir) && removed_trees_.empty())
     return store().setgid_dir_group(dir);
@@ -430,6 +450,7 @@ std::optional<Principal> Session::setgid_parent_group(const std::string& logical
 }
 
 std::optional<Entry> Session::lookup(const std::string& logical) {
+  untree(logical);
   if (auto it = pending_at_.find(logical); it != pending_at_.end()) {
     const Pending& p = pending_[it->second];
     if (p.fields == kWhole) return p.entry;
@@ -456,27 +477,79 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
 }
 
 void Session::prefetch_tree(const std::string& logical) {
-  if (!store_ || logical.empty()) return;
-  prefetched_ = store().list_under(logical);
-  prefetched_root_ = logical;
-  // A walk queues about one change per record: no regrowth (nor rehash of
-  // the indexes, a tenth of chmod -R's time over 100,000 records) on the way.
-  pending_.reserve(pending_.size() + prefetched_.size());
-  pending_at_.reserve(pending_.size() + prefetched_.size());
-  pending_inode_.reserve(pending_inode_.size() + prefetched_.size());
+  if (!store_ || logical.empty() || tree_.read_of(logical)) return;
+  for (const auto& read : tree_.reads)
+    if (path_within(read.root, logical)) return;
+  if (tree_.reads.empty()) tree_.tool = diag::tool();
+  store().read_tree(logical, tree_);
+  tree_dir_valid_ = false;
 }
 
 std::optional<Entry> Session::stored_record(const std::string& logical) {
-  if (!prefetched_root_.empty() && path_within(logical, prefetched_root_)) {
-    // list_under() sorts as SQLite's BINARY collation does: by bytes, as std::string compares.
-    auto it = std::lower_bound(prefetched_.begin(), prefetched_.end(), logical,
-                               [](const Entry& e, const std::string& path) { return e.path < path; });
-    if (it != prefetched_.end() && it->path == logical) return *it;
+  // A path in a read tree without a record there has none (one snapshot,
+  // as the per-entry look-ups shared one read transaction).
+  if (const auto* read = tree_.read_of(logical); read && tree_.find(read->begin, read->end, logical) == SIZE_MAX)
     return std::nullopt;
-  }
   return store().get(logical);
 }
 
+Store::TreeRecords::Record* Session::tree_record(const Place& place, const struct stat& st) {
+  if (!bulk_ || tree_.reads.empty()) return nullptr;
+  const std::string& path = place.logical;
+  // A walk asks for the children of one directory after another, in
+  // directory order: the directory's range first, then a short search in it.
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return nullptr;
+  std::string_view dir(path.data(), slash == 0 ? 1 : slash);
+  if (!tree_dir_valid_ || dir != tree_dir_) {
+    const auto* read = tree_.read_of(path);
+    if (!read) return nullptr;
+    std::tie(tree_dir_begin_, tree_dir_end_) =
+        path_within(dir, read->root) ? tree_.below(read->begin, read->end, dir) : std::pair(read->begin, read->end);
+    tree_dir_.assign(dir);
+    tree_dir_valid_ = true;
+  }
+  size_t i = tree_.find(tree_dir_begin_, tree_dir_end_, path);
+  if (i == SIZE_MAX) return nullptr;
+  auto& r = tree_.records[i];
+  if (!r.plain || !type_matches(r.type, st.st_mode) || (S_ISREG(st.st_mode) && st.st_nlink > 1)) return nullptr;
+  if (!pending_at_.empty() && pending_at_.count(path)) return nullptr;
+  if (!removed_set_.empty() && removed_set_.count(path)) return nullptr;
+  for (const auto& t : removed_trees_)
+    if (path_within(path, t)) return nullptr;
+  return &r;
+}
+
+void Session::tree_changed(Store::TreeRecords::Record& r, unsigned fields) {
+  if (!r.changed) ++tree_changes_;
+  r.changed |= fields;
+  if (!config_.trace.empty())
+    trace_record(r.type, tree_.path(r), r.mode, tree_.principals[r.owner], tree_.principals[r.group], {});
+}
+
+void Session::untree(const std::string& logical) {
+  if (!tree_changes_) return;
+  const auto* read = tree_.read_of(logical);
+  size_t i = read ? tree_.find(read->begin, read->end, logical) : SIZE_MAX;
+  if (i == SIZE_MAX || !tree_.records[i].changed) return;
+  auto& r = tree_.records[i];
+  unsigned fields = r.changed;
+  r.changed = 0;
+  --tree_changes_;
+  // The record as stored now with this run's fields, as record_change() would have queued it.
+  Entry now = tree_.entry(r);
+  Entry e = store().get(logical).value_or(now);
+  if (fields & Store::kMode) e.mode = now.mode;
+  if (fields & Store::kOwner) e.owner = now.owner;
+  if (fields & Store::kGroup) e.group = now.group;
+  if (fields & Store::kDisk) {
+    e.disk = now.disk;
+    e.size = now.size;
+    if (!r.keep_digest) e.sha256.clear();
+  }
+  e.tool = tree_.tool;
+  queue(std::move(e), fields, /*single_name=*/true, /*traced=*/true);
+}
 
 Entry Session::current_entry(const Place& place, const struct stat& st) {
   if (auto rec = lookup(place.logical); rec && type_matches(rec->type, st.st_mode)) return std::move(*rec);
@@ -646,10 +719,9 @@ int Session::finish() {
   batch.remove_tree = std::move(removed_trees_);
   batch.info_put = std::move(info_put_);
   batch.info_remove = std::move(info_remove_);
+  if (tree_changes_) batch.tree = &tree_;
   pending_ = {};
   pending_at_.clear();
-  prefetched_root_.clear();
-  prefetched_ = {};
   pending_inode_.clear();
   removed_set_.clear();
   removed_.clear();
@@ -666,6 +738,9 @@ int Session::finish() {
     }
   }
   undo_.clear();
+  tree_ = {};
+  tree_changes_ = 0;
+  tree_dir_valid_ = false;
   // Close the database now: the last connection to close checkpoints the
   // WAL, so the next drop-in starts from a short WAL instead of rebuilding
   // the WAL index from every frame a build has written (measured: recovery

@@ -309,6 +309,66 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  void read_tree(const std::string& dir, TreeRecords& into) override {
+    // As list_under(), but only the columns a walk looks at, decoded into
+    // compact records: no string but the path, owners and groups interned.
+    exec("PRAGMA cache_size=-65536");
+    std::string hi = dir == "/" ? "/" : dir + "/";
+    hi.back() = '/' + 1;
+    std::string sql =
+        "SELECT path,type,mode,uname,uid,gname,gid,size,dev,ino,mtime_ns,ctime_ns,disk_size,rdev,"
+        "target IS NULL AND flags IS NULL";
+    sql += select_ == kColumns ? " AND caps IS NULL" : "";
+    sql += " FROM entries WHERE path>=?1 AND path<?2";
+    {
+      Statement count(db_, "SELECT count(*) FROM entries WHERE path>=?1 AND path<?2");
+      count.bind(1, dir);
+      count.bind(2, hi);
+      if (count.step()) into.records.reserve(into.records.size() + static_cast<size_t>(count.integer(0)));
+    }
+    Statement st(db_, sql.c_str());
+    st.bind(1, dir);
+    st.bind(2, hi);
+    TreeRecords::Read read{dir, into.records.size(), 0};
+    // Most records share an owner and a group: compared with the last one before the table is searched.
+    uint32_t last = UINT32_MAX;
+    auto intern = [&](int i) {
+      std::string_view name = st.view(i);
+      std::optional<uint32_t> id;
+      if (!st.is_null(i + 1)) id = static_cast<uint32_t>(st.integer(i + 1));
+      if (last < into.principals.size() && into.principals[last].name == name && into.principals[last].id == id)
+        return last;
+      return last = into.principal(Principal{std::string(name), id});
+    };
+    while (st.step()) {
+      std::string_view path = st.view(0);
+      if (!path_within(path, dir)) continue;
+      TreeRecords::Record r;
+      r.path_at = static_cast<uint32_t>(into.paths.size());
+      r.path_len = static_cast<uint32_t>(path.size());
+      into.paths.append(path);
+      r.type = entry_type_from_name(st.view(1)).value_or(EntryType::File);
+      r.mode = static_cast<uint32_t>(st.integer(2));
+      r.owner = intern(3);
+      r.group = intern(5);
+      if (!st.is_null(7)) r.size = static_cast<uint64_t>(st.integer(7));
+      if (!st.is_null(8)) {
+        DiskIdentity d;
+        d.dev = static_cast<uint64_t>(st.integer(8));
+        d.ino = static_cast<uint64_t>(st.integer(9));
+        d.mtime_ns = st.integer(10);
+        d.ctime_ns = st.integer(11);
+        d.size = static_cast<uint64_t>(st.integer(12));
+        r.disk = d;
+      }
+      r.rdev = static_cast<uint64_t>(st.integer(13));
+      r.plain = st.integer(14) != 0;
+      into.records.push_back(r);
+    }
+    read.end = into.records.size();
+    into.reads.push_back(std::move(read));
+  }
+
   std::vector<Entry> list_under(const std::string& dir) override {
     // One range of the primary key, read in its order (no sort): from `dir`
     // up to `dir` + "0" ('/' + 1). Names that only begin like `dir` ("/t.d"
@@ -397,7 +457,8 @@ class SqliteStore final : public Store {
     // 100,000 records): kept in memory instead, as the transaction that
     // begins next decides. Best effort: SQLite refuses the change while a
     // temporary table is open, which costs only the writes.
-    if (batch.change.size() >= kBulkChanges) sqlite3_exec(db_, "PRAGMA temp_store=MEMORY", nullptr, nullptr, nullptr);
+    if (batch.change.size() >= kBulkChanges || batch.tree)
+      sqlite3_exec(db_, "PRAGMA temp_store=MEMORY", nullptr, nullptr, nullptr);
     // IMMEDIATE takes the write lock up front, so the busy timeout covers it.
     exec("BEGIN IMMEDIATE");
     try {
@@ -420,7 +481,7 @@ class SqliteStore final : public Store {
           st.reset();
         }
       }
-      if (!batch.put.empty() || !batch.change.empty()) {
+      if (!batch.put.empty() || !batch.change.empty() || batch.tree) {
         std::string sql = std::string("INSERT OR REPLACE INTO entries(") + kColumns +
                           ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         Statement st(db_, sql.c_str());
@@ -465,6 +526,8 @@ class SqliteStore final : public Store {
             st.reset();
           }
         }
+        if (batch.tree)
+          for (const auto& read : batch.tree->reads) tree_update(*batch.tree, read, st);
       }
       if (!batch.info_remove.empty() || !batch.info_put.empty()) {
         Statement del(db_, "DELETE FROM info WHERE info_file=? AND dir_file=?");
@@ -826,6 +889,180 @@ class SqliteStore final : public Store {
   /// The tool's parameter (every update sets it).
   static constexpr int kToolParam = 12;
 
+  /// The changes of one read of a TreeRecords, read by the SQL function
+  /// stage_tree(path, k, old) of tree_update().
+  struct TreeUpdate {
+    const TreeRecords* tree = nullptr;
+    std::vector<size_t> changed;  ///< indexes of the changed records, in path order
+    std::vector<char> applied;    ///< per entry of `changed`: its row was found
+    size_t pos = 0;               ///< where the last row was looked for in `changed`
+
+    std::string_view path(size_t j) const { return tree->path(tree->records[changed[j]]); }
+    /// The entry of `changed` for the row `p`, or SIZE_MAX. The UPDATE
+    /// visits rows in path order, so this is a merge: no search, no hash.
+    size_t seek(std::string_view p) {
+      size_t n = changed.size();
+      if (pos < n && path(pos) == p) return pos;
+      if (pos > 0 && path(pos - 1) >= p) {
+        // Visited out of order (SQLite chose another plan): search.
+        size_t lo = 0, hi = pos;
+        while (lo < hi) {
+          size_t mid = (lo + hi) / 2;
+          if (path(mid) < p) lo = mid + 1;
+          else hi = mid;
+        }
+        pos = lo;
+      } else {
+        while (pos < n && path(pos) < p) ++pos;
+      }
+      return pos < n && path(pos) == p ? pos : SIZE_MAX;
+    }
+  };
+
+  /// Parameter `k` of a tree's record, as param() gives it for an Entry
+  /// (only the columns a tree's change writes; 9, the digest, is kept or
+  /// cleared by tree_update()).
+  static Param tree_param(const TreeRecords& t, const TreeRecords::Record& r, int k) {
+    auto integer = [](int64_t v) { return Param{Param::Int, v, {}}; };
+    auto name = [](const Principal& p) { return p.name.empty() ? Param{} : Param{Param::Text, 0, p.name}; };
+    auto id = [&](const Principal& p) { return p.id ? integer(*p.id) : Param{}; };
+    const DiskIdentity* d = r.disk ? &*r.disk : nullptr;
+    switch (k) {
+      case 3: return integer(r.mode);
+      case 4: return name(t.principals[r.owner]);
+      case 5: return id(t.principals[r.owner]);
+      case 6: return name(t.principals[r.group]);
+      case 7: return id(t.principals[r.group]);
+      case 8: return r.size ? integer(static_cast<int64_t>(*r.size)) : Param{};
+      case 13: return d ? integer(static_cast<int64_t>(d->dev)) : Param{};
+      case 14: return d ? integer(static_cast<int64_t>(d->ino)) : Param{};
+      case 15: return d ? integer(d->mtime_ns) : Param{};
+      case 16: return d ? integer(d->ctime_ns) : Param{};
+      case 17: return d ? integer(static_cast<int64_t>(d->size)) : Param{};
+      default: return {};
+    }
+  }
+
+  /// A record's digest is cleared by its change (kDisk on an object no longer as hashed).
+  static bool drops_digest(const TreeRecords::Record& r) { return (r.changed & kDisk) && !r.keep_digest; }
+
+  static void stage_tree(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    auto* u = static_cast<TreeUpdate*>(sqlite3_user_data(ctx));
+    auto p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    size_t j = u->seek(std::string_view(p ? p : "", p ? static_cast<size_t>(sqlite3_value_bytes(argv[0])) : 0));
+    int k = sqlite3_value_int(argv[1]);
+    if (k == 0) {
+      if (j != SIZE_MAX) u->applied[j] = 1;
+      return sqlite3_result_int(ctx, j != SIZE_MAX);
+    }
+    if (j == SIZE_MAX) return sqlite3_result_error(ctx, "stage_tree: no change for this row", -1);
+    const TreeRecords::Record& r = u->tree->records[u->changed[j]];
+    if (k == 9) return drops_digest(r) ? sqlite3_result_null(ctx) : sqlite3_result_value(ctx, argv[2]);
+    Param v = tree_param(*u->tree, r, k);
+    switch (v.kind) {
+      case Param::Null: return sqlite3_result_null(ctx);
+      case Param::Int: return sqlite3_result_int64(ctx, v.integer);
+      default: return sqlite3_result_text(ctx, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_STATIC);
+    }
+  }
+
+  /// Commits the changed records of one read of a walk, one UPDATE per
+  /// combination of fields (a walk has one or two: chmod's directories
+  /// change their disk identity too, their mtime being newer than recorded).
+  void tree_update(const TreeRecords& t, const TreeRecords::Read& read, Statement& insert) {
+    std::vector<std::pair<unsigned, std::vector<size_t>>> combos;
+    for (size_t i = read.begin; i < read.end; ++i) {
+      unsigned c = t.records[i].changed;
+      if (!c) continue;
+      auto it = std::find_if(combos.begin(), combos.end(), [&](const auto& x) { return x.first == c; });
+      if (it == combos.end()) it = combos.insert(combos.end(), {c, {}});
+      it->second.push_back(i);
+    }
+    for (auto& [fields, changed] : combos) tree_update(t, fields, std::move(changed), insert);
+  }
+
+  /// One UPDATE over the range of the primary key from the first changed
+  /// path to the last: rows read and rewritten in one pass in path order,
+  /// the new values read by stage_tree() from the records by a merge. A
+  /// column whose new value is the same for every record (chown's owner,
+  /// the tool) is bound once; only the others cost a function call per
+  /// row; the device and inode (an index) are written only for an object
+  /// that is another than recorded. Changes spread thin over the range
+  /// (chown --from) run the same statement row by row. A record gone
+  /// meanwhile gets its whole record, as a Change does.
+  void tree_update(const TreeRecords& t, unsigned fields, std::vector<size_t> changed, Statement& insert) {
+    TreeUpdate u;
+    u.tree = &t;
+    u.changed = std::move(changed);
+    u.applied.assign(u.changed.size(), 0);
+    std::string sql = "UPDATE entries SET " + std::string(column_name(kToolParam)) + "=?3";
+    std::vector<std::pair<int, Param>> constants;  // (SQL parameter, value)
+    for (int k : params_of(fields)) {
+      if (k == kToolParam) continue;
+      std::string col(column_name(k));
+      if (k == 9) {
+        // The digest: kept unless the object changed under it.
+        size_t drop = 0;
+        for (size_t i : u.changed) drop += drops_digest(t.records[i]);
+        if (drop == 0) continue;
+        sql += "," + col + (drop == u.changed.size() ? "=NULL" : "=stage_tree(path,9," + col + ")");
+        continue;
+      }
+      if ((k == 13 || k == 14) &&
+          std::none_of(u.changed.begin(), u.changed.end(), [&](size_t i) { return t.records[i].moved; }))
+        continue;
+      Param first = tree_param(t, t.records[u.changed[0]], k);
+      bool uniform = std::all_of(u.changed.begin(), u.changed.end(), [&](size_t i) {
+        Param v = tree_param(t, t.records[i], k);
+        return v.kind == first.kind && v.integer == first.integer && v.bytes == first.bytes;
+      });
+      if (uniform) {
+        int n = 4 + static_cast<int>(constants.size());
+        constants.emplace_back(n, first);
+        sql += "," + col + "=?" + std::to_string(n);
+      } else {
+        sql += "," + col + "=stage_tree(path," + std::to_string(k) + "," + col + ")";
+      }
+    }
+    sql += " WHERE path>=?1 AND path<=?2 AND stage_tree(path,0,NULL)";
+    if (sqlite3_create_function_v2(db_, "stage_tree", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, &u, &stage_tree, nullptr,
+                                   nullptr, nullptr) != SQLITE_OK)
+      throw db_error(db_, sqlite3_errmsg(db_));
+    struct Unregister {
+      sqlite3* db;
+      ~Unregister() {
+        sqlite3_create_function_v2(db, "stage_tree", 3, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
+      }
+    } unregister{db_};
+    Statement st(db_, sql.c_str());
+    st.bind_by_reference();  // the records outlive the statement
+    auto run = [&](std::string_view lo, std::string_view hi) {
+      st.bind(1, lo);
+      st.bind(2, hi);
+      st.bind(3, t.tool);
+      for (const auto& [n, v] : constants) bind(st, n, v);
+      st.step();
+      st.reset();
+    };
+    // A row the scan passes over costs about a tenth of a statement run
+    // for one row (bulk_update()): one pass while the range holds at most
+    // 8 records per change.
+    size_t span = u.changed.back() - u.changed.front() + 1;
+    if (span <= 8 * u.changed.size()) {
+      run(u.path(0), u.path(u.changed.size() - 1));
+    } else {
+      for (size_t j = 0; j < u.changed.size(); ++j) run(u.path(j), u.path(j));
+    }
+    for (size_t j = 0; j < u.changed.size(); ++j) {
+      if (u.applied[j]) continue;
+      Entry e = t.entry(t.records[u.changed[j]]);
+      e.tool = t.tool;
+      bind_entry(insert, e);
+      insert.step();
+      insert.reset();
+    }
+  }
+
   /// Parameter `k` of a record: the value of column `k` of kColumns (1:
   /// path ... 23: caps_size), as every statement that writes records binds
   /// it (an empty text is NULL, but for the path, type and tool).
@@ -1001,6 +1238,60 @@ std::optional<EntryType> entry_type_from_name(std::string_view name) {
   for (int i = 0; i < 7; ++i)
     if (name == kTypeNames[i]) return static_cast<EntryType>(i);
   return std::nullopt;
+}
+
+const Store::TreeRecords::Read* Store::TreeRecords::read_of(std::string_view path) const {
+  for (const auto& r : reads)
+    if (path_within(path, r.root)) return &r;
+  return nullptr;
+}
+
+std::pair<size_t, size_t> Store::TreeRecords::below(size_t begin, size_t end, std::string_view prefix) const {
+  // From `prefix` up to prefix + "0" ('/' + 1), as list_under() reads: that
+  // range may also hold names that only begin like it ("/t.d" for "/t").
+  std::string hi = prefix == "/" ? "/" : std::string(prefix) + "/";
+  hi.back() = '/' + 1;
+  auto lower = [&](size_t lo, size_t up, std::string_view key) {
+    while (lo < up) {
+      size_t mid = lo + (up - lo) / 2;
+      if (path(records[mid]) < key) lo = mid + 1;
+      else up = mid;
+    }
+    return lo;
+  };
+  size_t first = lower(begin, end, prefix);
+  return {first, lower(first, end, hi)};
+}
+
+size_t Store::TreeRecords::find(size_t begin, size_t end, std::string_view p) const {
+  size_t lo = begin, hi = end;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (path(records[mid]) < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < end && path(records[lo]) == p ? lo : SIZE_MAX;
+}
+
+uint32_t Store::TreeRecords::principal(const Principal& p) {
+  for (size_t i = 0; i < principals.size(); ++i)
+    if (principals[i] == p) return static_cast<uint32_t>(i);
+  principals.push_back(p);
+  return static_cast<uint32_t>(principals.size() - 1);
+}
+
+Entry Store::TreeRecords::entry(const Record& r) const {
+  Entry e;
+  e.path = std::string(path(r));
+  e.type = r.type;
+  e.mode = r.mode;
+  e.owner = principals[r.owner];
+  e.group = principals[r.group];
+  e.size = r.size;
+  e.disk = r.disk;
+  e.rdev = r.rdev;
+  e.tool = tool;
+  return e;
 }
 
 void Store::tune_for_drop_in(bool supervised) {

@@ -84,15 +84,38 @@ class Session {
   /// The record of a logical path, this run's queued changes included.
   std::optional<Entry> lookup(const std::string& logical);
   /// Reads the records of `logical` and of everything below it in one range
-  /// query, so that lookups there (a -R walk) need no query each: about a
-  /// third of `chmod -R`'s instructions were one look-up per entry. Until
-  /// finish(), those records are what lookup() starts from (one snapshot,
-  /// as the per-entry look-ups shared one read transaction).
+  /// query, compact (Store::TreeRecords), so that a -R walk there needs no
+  /// query per entry: tree_record() answers from them, and lookup() knows
+  /// without a query which paths have no record. Nothing is read when an
+  /// earlier read covers `logical`, nor when `logical` holds an earlier
+  /// read (then the records below it outside that read are read one by one).
   void prefetch_tree(const std::string& logical);
   /// The record of the staged object at `place` (lstat result `st`); for an
   /// object another tool put there (untracked, or recorded as another type)
   /// the record it gets now: default owner and group, on-disk mode.
   Entry current_entry(const Place& place, const struct stat& st);
+
+  /// A -R walk's bulk path (chmod, chown, chgrp): the prefetched record of
+  /// the staged object at `place` (lstat result `st`) when this run may
+  /// change it in place and mark it with tree_changed(): recorded, plain
+  /// (no symlink text, hard-link target, flags or capability), of the type
+  /// on disk, with no other name (a file's link count 1), neither queued
+  /// nor removed by this run otherwise. Its fields are this run's view,
+  /// its earlier changes included; it stays valid until the next
+  /// prefetch_tree() or finish(). nullptr: use current_entry() and
+  /// record_change(), which give the same result, only slower.
+  Store::TreeRecords::Record* tree_record(const Place& place, const struct stat& st);
+  /// The owner or group `index` of a tree record.
+  const Principal& tree_principal(uint32_t index) const { return tree_.principals[index]; }
+  /// The index of a principal for a tree record's owner or group.
+  uint32_t tree_principal(const Principal& p) { return tree_.principal(p); }
+  /// Marks `fields` (Store::Field: kMode, kOwner, kGroup, kDisk) of a tree
+  /// record as changed by this run, their new values already in it: at
+  /// commit only those fields are written, as record_change() writes them.
+  void tree_changed(Store::TreeRecords::Record& record, unsigned fields);
+  /// Turns the bulk path off (tree_record() answers nullptr): for tests
+  /// that compare it with the per-entry path.
+  void set_bulk_walks(bool on) { bulk_ = on; }
 
   /// Queues the record of one entry of an info manual (install-info's
   /// `record` mode). The first record of an info file and dir file in a run
@@ -174,7 +197,14 @@ class Session {
   static constexpr unsigned kWhole = ~0u;
   /// `single_name`: the caller knows the object has no other name (link
   /// count 1), so it stays out of the index of inodes.
-  void queue(Entry entry, unsigned fields, bool single_name = false);
+  void queue(Entry entry, unsigned fields, bool single_name = false, bool traced = false);
+  /// STAGE_TRACE's line for a queued record.
+  void trace_record(EntryType type, std::string_view path, uint32_t mode, const Principal& owner,
+                    const Principal& group, std::string_view target);
+  /// Moves this run's change of a tree record at `logical`, if any, into
+  /// the queue (pending_): then one place holds it, for lookup() and any
+  /// later change of the same path (rare: a walk changes a record once).
+  void untree(const std::string& logical);
   Config config_;
   std::string cwd_;
   std::unique_ptr<StageRoot> root_;
@@ -187,9 +217,14 @@ class Session {
   std::vector<std::string> removed_, removed_trees_;
   std::unordered_set<std::string> removed_set_;
   std::vector<InfoRecord> info_put_, info_remove_;
-  // prefetch_tree(): the root read and its records, sorted by path.
-  std::string prefetched_root_;
-  std::vector<Entry> prefetched_;
+  // prefetch_tree()'s reads, compact, and this run's bulk changes in them.
+  Store::TreeRecords tree_;
+  size_t tree_changes_ = 0;  // records of tree_ with changes
+  bool bulk_ = true;
+  // tree_record()'s last directory and the range of tree_.records that holds its children.
+  std::string tree_dir_;
+  bool tree_dir_valid_ = false;
+  size_t tree_dir_begin_ = 0, tree_dir_end_ = 0;
   std::vector<std::function<void()>> undo_;
   IdDatabase users_, groups_;
 };

@@ -7,6 +7,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "stage/owners.h"
@@ -132,6 +134,56 @@ class Store {
     Entry entry;
     unsigned fields = 0;
   };
+  /// What a -R walk reads of the records below its operands (read_tree())
+  /// and changes in them (commit()): only the fields chmod, chown and chgrp
+  /// look at, in path order, with no Entry per record (decoding 23 columns
+  /// into an Entry was a third of a chmod -R). A record that is not plain
+  /// stays on the per-entry path (Session::current_entry(), record_change()).
+  struct TreeRecords {
+    /// One record; once changed (`changed` not 0), with the new values.
+    struct Record {
+      uint32_t path_at = 0, path_len = 0;  ///< its path: `paths` from path_at, path_len bytes
+      uint32_t mode = 0;
+      uint32_t owner = 0, group = 0;       ///< indexes into `principals`
+      EntryType type = EntryType::File;
+      bool plain = false;       ///< no symlink text, hard-link target, flags or capability: nothing else to keep
+      bool keep_digest = true;  ///< with a kDisk change: the recorded digest still applies
+      bool moved = false;       ///< with a kDisk change: `disk` is another object (device, inode) than recorded
+      unsigned changed = 0;     ///< the Field groups this run changed (kMode, kOwner, kGroup, kDisk)
+      std::optional<uint64_t> size;
+      std::optional<DiskIdentity> disk;
+      uint64_t rdev = 0;
+    };
+    /// One read: the records of `root` and below it, records[begin, end), sorted by path.
+    struct Read {
+      std::string root;
+      size_t begin = 0, end = 0;
+    };
+    std::vector<Read> reads;        ///< disjoint roots
+    std::vector<Record> records;
+    std::string paths;              ///< every record's path, back to back
+    std::vector<Principal> principals;
+    std::string tool;               ///< the tool recorded for every changed record
+
+    std::string_view path(const Record& r) const { return {paths.data() + r.path_at, r.path_len}; }
+    /// The read whose root is `path` or lies above it, or nullptr.
+    const Read* read_of(std::string_view path) const;
+    /// The part of records[begin, end) whose path is `prefix`, lies below
+    /// it, or only begins like it ("/t.d" for "/t"): the sorted range from
+    /// `prefix` to prefix + "0" (binary searches).
+    std::pair<size_t, size_t> below(size_t begin, size_t end, std::string_view prefix) const;
+    /// The index of the record of `path` in records[begin, end), or SIZE_MAX.
+    size_t find(size_t begin, size_t end, std::string_view path) const;
+    /// The index of `p` in `principals`, added when new.
+    uint32_t principal(const Principal& p);
+    /// A record as an Entry: all its fields but the digest, which is not read.
+    Entry entry(const Record& r) const;
+  };
+
+  /// Appends the records of `dir` and below it to `into` as one more read
+  /// (TreeRecords): a -R walk's prefetch. `dir` must not overlap a root read before.
+  virtual void read_tree(const std::string& dir, TreeRecords& into) = 0;
+
   /// A set of changes committed together in one short transaction.
   struct Batch {
     std::vector<Entry> put;            ///< inserted or replacing whole records
@@ -140,13 +192,17 @@ class Store {
     std::vector<std::string> remove_tree;  ///< paths whose records, and all below, go
     std::vector<InfoRecord> info_put;  ///< replaces records of the same info file and dir file
     std::vector<InfoRecord> info_remove;  ///< by info file and dir file
+    /// Field-level changes of a walk's records (those with `changed` set,
+    /// no path also in `change` or `put`): each as a Change would be, with
+    /// one range UPDATE per read. Not owned.
+    const TreeRecords* tree = nullptr;
     bool empty() const {
       return put.empty() && change.empty() && remove.empty() && remove_tree.empty() && info_put.empty() &&
-             info_remove.empty();
+             info_remove.empty() && tree == nullptr;
     }
   };
   /// Applies a batch atomically (all or nothing): removals, then puts, then
-  /// changes, in one `BEGIN IMMEDIATE` transaction. Throws StoreError.
+  /// changes, then the tree's changes, in one `BEGIN IMMEDIATE` transaction. Throws StoreError.
   virtual void commit(const Batch& batch) = 0;
 
   /// Appends a run to the audit trail. Throws StoreError.
