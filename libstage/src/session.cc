@@ -482,7 +482,7 @@ void Session::prefetch_tree(const std::string& logical) {
     if (path_within(read.root, logical)) return;
   if (tree_.reads.empty()) tree_.tool = diag::tool();
   store().read_tree(logical, tree_);
-  tree_dir_valid_ = false;
+  tree_tables_.clear();
 }
 
 std::optional<Entry> Session::stored_record(const std::string& logical) {
@@ -493,25 +493,72 @@ std::optional<Entry> Session::stored_record(const std::string& logical) {
   return store().get(logical);
 }
 
+namespace {
+// FNV-1a: names are short; this is no defence against chosen names, which
+// cost only probes in one directory's table.
+size_t name_hash(std::string_view name) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : name) h = (h ^ c) * 1099511628211ull;
+  return static_cast<size_t>(h ^ (h >> 29));
+}
+}  // namespace
+
 Store::TreeRecords::Record* Session::tree_record(const Place& place, const struct stat& st) {
   if (!bulk_ || tree_.reads.empty()) return nullptr;
   const std::string& path = place.logical;
-  // A walk asks for the children of one directory after another, in
-  // directory order: the directory's range first, then a short search in it.
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos) return nullptr;
   std::string_view dir(path.data(), slash == 0 ? 1 : slash);
-  if (!tree_dir_valid_ || dir != tree_dir_) {
+  size_t skip = slash + 1;  // the name's offset in a child's path
+  // A walk asks for the children of one directory after another, in
+  // directory order (random against path order): a binary search per
+  // entry over 100,000 records missed the cache at every step. So, per
+  // directory, an open-addressing table of its children's records, kept
+  // for the directories the walk is in (a stack: it returns to them).
+  size_t k = tree_tables_.size();
+  while (k > 0 && tree_tables_[k - 1].dir != dir) --k;
+  if (k > 0) {
+    tree_tables_.resize(k);
+  } else {
     const auto* read = tree_.read_of(path);
     if (!read) return nullptr;
-    std::tie(tree_dir_begin_, tree_dir_end_) =
-        path_within(dir, read->root) ? tree_.below(read->begin, read->end, dir) : std::pair(read->begin, read->end);
-    tree_dir_.assign(dir);
-    tree_dir_valid_ = true;
+    while (!tree_tables_.empty() && !path_within(dir, tree_tables_.back().dir)) tree_tables_.pop_back();
+    auto [b, e] = path_within(dir, read->root) ? tree_.below(read->begin, read->end, dir)
+                                               : std::pair(read->begin, read->end);
+    std::vector<uint32_t> children;
+    for (size_t i = b; i < e;) {
+      std::string_view p = tree_.path(tree_.records[i]);
+      if (p.size() <= skip || p.compare(0, skip, path.data(), skip) != 0) {
+        ++i;  // the directory itself, or a name that only begins like it
+        continue;
+      }
+      size_t below = p.find('/', skip);
+      if (below == std::string_view::npos) {
+        children.push_back(static_cast<uint32_t>(i++));
+        continue;
+      }
+      i = std::max(i + 1, tree_.below(i, e, p.substr(0, below)).second);  // a child's descendants
+    }
+    size_t size = 8;
+    while (size < 2 * children.size()) size *= 2;
+    ChildTable table{std::string(dir), std::vector<uint32_t>(size, UINT32_MAX)};
+    for (uint32_t i : children) {
+      size_t h = name_hash(tree_.path(tree_.records[i]).substr(skip)) & (size - 1);
+      while (table.slots[h] != UINT32_MAX) h = (h + 1) & (size - 1);
+      table.slots[h] = i;
+    }
+    tree_tables_.push_back(std::move(table));
   }
-  size_t i = tree_.find(tree_dir_begin_, tree_dir_end_, path);
-  if (i == SIZE_MAX) return nullptr;
-  auto& r = tree_.records[i];
+  const auto& slots = tree_tables_.back().slots;
+  size_t mask = slots.size() - 1;
+  Store::TreeRecords::Record* found = nullptr;
+  for (size_t h = name_hash(std::string_view(path).substr(skip)) & mask; slots[h] != UINT32_MAX; h = (h + 1) & mask)
+    if (auto& r = tree_.records[slots[h]]; tree_.path(r) == path) {
+      found = &r;
+      break;
+    }
+  if (!found) return nullptr;
+  auto& r = *found;
   if (!r.plain || !type_matches(r.type, st.st_mode) || (S_ISREG(st.st_mode) && st.st_nlink > 1)) return nullptr;
   if (!pending_at_.empty() && pending_at_.count(path)) return nullptr;
   if (!removed_set_.empty() && removed_set_.count(path)) return nullptr;
@@ -740,7 +787,7 @@ int Session::finish() {
   undo_.clear();
   tree_ = {};
   tree_changes_ = 0;
-  tree_dir_valid_ = false;
+  tree_tables_.clear();
   // Close the database now: the last connection to close checkpoints the
   // WAL, so the next drop-in starts from a short WAL instead of rebuilding
   // the WAL index from every frame a build has written (measured: recovery

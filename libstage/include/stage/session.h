@@ -221,10 +221,14 @@ class Session {
   Store::TreeRecords tree_;
   size_t tree_changes_ = 0;  // records of tree_ with changes
   bool bulk_ = true;
-  // tree_record()'s last directory and the range of tree_.records that holds its children.
-  std::string tree_dir_;
-  bool tree_dir_valid_ = false;
-  size_t tree_dir_begin_ = 0, tree_dir_end_ = 0;
+  // tree_record()'s tables of the children of the directories a walk is
+  // in, outermost first: indexes into tree_.records by name (open
+  // addressing, UINT32_MAX for a free slot).
+  struct ChildTable {
+    std::string dir;
+    std::vector<uint32_t> slots;
+  };
+  std::vector<ChildTable> tree_tables_;
   std::vector<std::function<void()>> undo_;
   IdDatabase users_, groups_;
 };
