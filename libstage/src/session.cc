@@ -476,12 +476,13 @@ std::optional<Entry> Session::lookup(const std::string& logical) {
   return stored_record(logical);
 }
 
-void Session::prefetch_tree(const std::string& logical) {
+void Session::prefetch_tree(const std::string& logical, unsigned fields) {
   if (!store_ || logical.empty() || tree_.read_of(logical)) return;
   for (const auto& read : tree_.reads)
     if (path_within(read.root, logical)) return;
   if (tree_.reads.empty()) tree_.tool = diag::tool();
-  store().read_tree(logical, tree_);
+  if (!config_.trace.empty()) fields |= Store::kOwner | Store::kGroup;  // trace_record() shows them
+  store().read_tree(logical, fields, tree_);
   tree_tables_.clear();
 }
 
@@ -503,7 +504,7 @@ size_t name_hash(std::string_view name) {
 }
 }  // namespace
 
-Store::TreeRecords::Record* Session::tree_record(const Place& place, const struct stat& st) {
+Store::TreeRecords::Record* Session::tree_record(const Place& place, const struct stat& st, unsigned needs) {
   if (!bulk_ || tree_.reads.empty()) return nullptr;
   const std::string& path = place.logical;
   auto slash = path.find_last_of('/');
@@ -541,7 +542,7 @@ Store::TreeRecords::Record* Session::tree_record(const Place& place, const struc
     }
     size_t size = 8;
     while (size < 2 * children.size()) size *= 2;
-    ChildTable table{std::string(dir), std::vector<uint32_t>(size, UINT32_MAX)};
+    ChildTable table{std::string(dir), read->fields, std::vector<uint32_t>(size, UINT32_MAX)};
     for (uint32_t i : children) {
       size_t h = name_hash(tree_.path(tree_.records[i]).substr(skip)) & (size - 1);
       while (table.slots[h] != UINT32_MAX) h = (h + 1) & (size - 1);
@@ -549,6 +550,7 @@ Store::TreeRecords::Record* Session::tree_record(const Place& place, const struc
     }
     tree_tables_.push_back(std::move(table));
   }
+  if ((tree_tables_.back().fields & needs) != needs) return nullptr;  // not read
   const auto& slots = tree_tables_.back().slots;
   size_t mask = slots.size() - 1;
   Store::TreeRecords::Record* found = nullptr;
@@ -584,18 +586,18 @@ void Session::untree(const std::string& logical) {
   r.changed = 0;
   --tree_changes_;
   // The record as stored now with this run's fields, as record_change() would have queued it.
-  Entry now = tree_.entry(r);
-  Entry e = store().get(logical).value_or(now);
-  if (fields & Store::kMode) e.mode = now.mode;
-  if (fields & Store::kOwner) e.owner = now.owner;
-  if (fields & Store::kGroup) e.group = now.group;
+  std::optional<Entry> e = store().get(logical);
+  if (!e) return;
+  if (fields & Store::kMode) e->mode = r.mode;
+  if (fields & Store::kOwner) e->owner = tree_.principals[r.owner];
+  if (fields & Store::kGroup) e->group = tree_.principals[r.group];
   if (fields & Store::kDisk) {
-    e.disk = now.disk;
-    e.size = now.size;
-    if (!r.keep_digest) e.sha256.clear();
+    e->disk = r.disk;
+    e->size = r.size;
+    if (!r.keep_digest) e->sha256.clear();
   }
-  e.tool = tree_.tool;
-  queue(std::move(e), fields, /*single_name=*/true, /*traced=*/true);
+  e->tool = tree_.tool;
+  queue(std::move(*e), fields, /*single_name=*/true, /*traced=*/true);
 }
 
 Entry Session::current_entry(const Place& place, const struct stat& st) {

@@ -309,16 +309,17 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  void read_tree(const std::string& dir, TreeRecords& into) override {
+  void read_tree(const std::string& dir, unsigned fields, TreeRecords& into) override {
     // As list_under(), but only the columns a walk looks at, decoded into
     // compact records: no string but the path, owners and groups interned.
     exec("PRAGMA cache_size=-65536");
     std::string hi = dir == "/" ? "/" : dir + "/";
     hi.back() = '/' + 1;
-    std::string sql =
-        "SELECT path,type,mode,uname,uid,gname,gid,size,dev,ino,mtime_ns,ctime_ns,disk_size,rdev,"
-        "target IS NULL AND flags IS NULL";
+    const bool owners = fields & (kOwner | kGroup), disk = fields & kDisk;
+    std::string sql = "SELECT path,type,mode,target IS NULL AND flags IS NULL";
     sql += select_ == kColumns ? " AND caps IS NULL" : "";
+    if (owners) sql += ",uname,uid,gname,gid";
+    if (disk) sql += ",size,dev,ino,mtime_ns,ctime_ns,disk_size";
     sql += " FROM entries WHERE path>=?1 AND path<?2";
     {
       // Room for as many records as the file could hold (a record takes
@@ -332,7 +333,8 @@ class SqliteStore final : public Store {
     Statement st(db_, sql.c_str());
     st.bind(1, dir);
     st.bind(2, hi);
-    TreeRecords::Read read{dir, into.records.size(), 0};
+    TreeRecords::Read read{dir, into.records.size(), 0, fields & (kOwner | kGroup | kDisk)};
+    if (owners) read.fields |= kOwner | kGroup;
     // Most records share an owner and a group: compared with the last one before the table is searched.
     uint32_t last = UINT32_MAX;
     auto intern = [&](int i) {
@@ -343,6 +345,7 @@ class SqliteStore final : public Store {
         return last;
       return last = into.principal(Principal{std::string(name), id});
     };
+    const int d = owners ? 8 : 4;  // the first disk column
     while (st.step()) {
       std::string_view path = st.view(0);
       if (!path_within(path, dir)) continue;
@@ -352,20 +355,23 @@ class SqliteStore final : public Store {
       into.paths.append(path);
       r.type = entry_type_from_name(st.view(1)).value_or(EntryType::File);
       r.mode = static_cast<uint32_t>(st.integer(2));
-      r.owner = intern(3);
-      r.group = intern(5);
-      if (!st.is_null(7)) r.size = static_cast<uint64_t>(st.integer(7));
-      if (!st.is_null(8)) {
-        DiskIdentity d;
-        d.dev = static_cast<uint64_t>(st.integer(8));
-        d.ino = static_cast<uint64_t>(st.integer(9));
-        d.mtime_ns = st.integer(10);
-        d.ctime_ns = st.integer(11);
-        d.size = static_cast<uint64_t>(st.integer(12));
-        r.disk = d;
+      r.plain = st.integer(3) != 0 && r.type != EntryType::CharDevice && r.type != EntryType::BlockDevice;
+      if (owners) {
+        r.owner = intern(4);
+        r.group = intern(6);
       }
-      r.rdev = static_cast<uint64_t>(st.integer(13));
-      r.plain = st.integer(14) != 0;
+      if (disk) {
+        if (!st.is_null(d)) r.size = static_cast<uint64_t>(st.integer(d));
+        if (!st.is_null(d + 1)) {
+          DiskIdentity id;
+          id.dev = static_cast<uint64_t>(st.integer(d + 1));
+          id.ino = static_cast<uint64_t>(st.integer(d + 2));
+          id.mtime_ns = st.integer(d + 3);
+          id.ctime_ns = st.integer(d + 4);
+          id.size = static_cast<uint64_t>(st.integer(d + 5));
+          r.disk = id;
+        }
+      }
       into.records.push_back(r);
     }
     read.end = into.records.size();
@@ -530,7 +536,7 @@ class SqliteStore final : public Store {
           }
         }
         if (batch.tree)
-          for (const auto& read : batch.tree->reads) tree_update(*batch.tree, read, st);
+          for (const auto& read : batch.tree->reads) tree_update(*batch.tree, read);
       }
       if (!batch.info_remove.empty() || !batch.info_put.empty()) {
         Statement del(db_, "DELETE FROM info WHERE info_file=? AND dir_file=?");
@@ -897,7 +903,6 @@ class SqliteStore final : public Store {
   struct TreeUpdate {
     const TreeRecords* tree = nullptr;
     std::vector<size_t> changed;  ///< indexes of the changed records, in path order
-    std::vector<char> applied;    ///< per entry of `changed`: its row was found
     size_t pos = 0;               ///< where the last row was looked for in `changed`
 
     std::string_view path(size_t j) const { return tree->path(tree->records[changed[j]]); }
@@ -954,10 +959,7 @@ class SqliteStore final : public Store {
     auto p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
     size_t j = u->seek(std::string_view(p ? p : "", p ? static_cast<size_t>(sqlite3_value_bytes(argv[0])) : 0));
     int k = sqlite3_value_int(argv[1]);
-    if (k == 0) {
-      if (j != SIZE_MAX) u->applied[j] = 1;
-      return sqlite3_result_int(ctx, j != SIZE_MAX);
-    }
+    if (k == 0) return sqlite3_result_int(ctx, j != SIZE_MAX);
     if (j == SIZE_MAX) return sqlite3_result_error(ctx, "stage_tree: no change for this row", -1);
     const TreeRecords::Record& r = u->tree->records[u->changed[j]];
     if (k == 9) return drops_digest(r) ? sqlite3_result_null(ctx) : sqlite3_result_value(ctx, argv[2]);
@@ -972,7 +974,7 @@ class SqliteStore final : public Store {
   /// Commits the changed records of one read of a walk, one UPDATE per
   /// combination of fields (a walk has one or two: chmod's directories
   /// change their disk identity too, their mtime being newer than recorded).
-  void tree_update(const TreeRecords& t, const TreeRecords::Read& read, Statement& insert) {
+  void tree_update(const TreeRecords& t, const TreeRecords::Read& read) {
     std::vector<std::pair<unsigned, std::vector<size_t>>> combos;
     for (size_t i = read.begin; i < read.end; ++i) {
       unsigned c = t.records[i].changed;
@@ -981,7 +983,7 @@ class SqliteStore final : public Store {
       if (it == combos.end()) it = combos.insert(combos.end(), {c, {}});
       it->second.push_back(i);
     }
-    for (auto& [fields, changed] : combos) tree_update(t, fields, std::move(changed), insert);
+    for (auto& [fields, changed] : combos) tree_update(t, fields, std::move(changed));
   }
 
   /// One UPDATE over the range of the primary key from the first changed
@@ -991,13 +993,12 @@ class SqliteStore final : public Store {
   /// the tool) is bound once; only the others cost a function call per
   /// row; the device and inode (an index) are written only for an object
   /// that is another than recorded. Changes spread thin over the range
-  /// (chown --from) run the same statement row by row. A record gone
-  /// meanwhile gets its whole record, as a Change does.
-  void tree_update(const TreeRecords& t, unsigned fields, std::vector<size_t> changed, Statement& insert) {
+  /// (chown --from) run the same statement row by row. A record another
+  /// tool removed meanwhile stays removed (Batch::tree).
+  void tree_update(const TreeRecords& t, unsigned fields, std::vector<size_t> changed) {
     TreeUpdate u;
     u.tree = &t;
     u.changed = std::move(changed);
-    u.applied.assign(u.changed.size(), 0);
     std::string sql = "UPDATE entries SET " + std::string(column_name(kToolParam)) + "=?3";
     std::vector<std::pair<int, Param>> constants;  // (SQL parameter, value)
     for (int k : params_of(fields)) {
@@ -1055,14 +1056,6 @@ class SqliteStore final : public Store {
       run(u.path(0), u.path(u.changed.size() - 1));
     } else {
       for (size_t j = 0; j < u.changed.size(); ++j) run(u.path(j), u.path(j));
-    }
-    for (size_t j = 0; j < u.changed.size(); ++j) {
-      if (u.applied[j]) continue;
-      Entry e = t.entry(t.records[u.changed[j]]);
-      e.tool = t.tool;
-      bind_entry(insert, e);
-      insert.step();
-      insert.reset();
     }
   }
 
@@ -1281,20 +1274,6 @@ uint32_t Store::TreeRecords::principal(const Principal& p) {
     if (principals[i] == p) return static_cast<uint32_t>(i);
   principals.push_back(p);
   return static_cast<uint32_t>(principals.size() - 1);
-}
-
-Entry Store::TreeRecords::entry(const Record& r) const {
-  Entry e;
-  e.path = std::string(path(r));
-  e.type = r.type;
-  e.mode = r.mode;
-  e.owner = principals[r.owner];
-  e.group = principals[r.group];
-  e.size = r.size;
-  e.disk = r.disk;
-  e.rdev = r.rdev;
-  e.tool = tool;
-  return e;
 }
 
 void Store::tune_for_drop_in(bool supervised) {

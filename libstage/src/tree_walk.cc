@@ -34,8 +34,9 @@ std::string child_logical(const std::string& parent, const std::string& name) {
 
 class Walker {
  public:
-  Walker(Session& session, WalkFollow follow, bool recurse, const std::function<WalkAction(WalkEntry&)>& visit)
-      : session_(session), follow_(follow), recurse_(recurse), visit_(visit) {}
+  Walker(Session& session, WalkFollow follow, bool recurse, const std::function<WalkAction(WalkEntry&)>& visit,
+         unsigned record_fields)
+      : session_(session), follow_(follow), recurse_(recurse), visit_(visit), record_fields_(record_fields) {}
 
   void root(std::string_view operand) {
     WalkEntry e;
@@ -142,7 +143,7 @@ class Walker {
       }
     // A -R walk of a staged tree reads its records in one query up front.
     if (recurse_ && e.level == 0 && e.place.staged)
-      session_.prefetch_tree(e.place.logical.empty() ? std::string("/") : e.place.logical);
+      session_.prefetch_tree(e.place.logical.empty() ? std::string("/") : e.place.logical, record_fields_);
     if (visit_(e) == WalkAction::Skip || !recurse_) return;
 
     int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
@@ -184,14 +185,15 @@ class Walker {
   WalkFollow follow_;
   bool recurse_;
   const std::function<WalkAction(WalkEntry&)>& visit_;
+  unsigned record_fields_;
   std::vector<std::pair<dev_t, ino_t>> ancestors_;
 };
 
 }  // namespace
 
 void walk_tree(Session& session, std::string_view operand, WalkFollow follow, bool recurse,
-               const std::function<WalkAction(WalkEntry&)>& visit) {
-  Walker(session, follow, recurse, visit).root(operand);
+               const std::function<WalkAction(WalkEntry&)>& visit, unsigned record_fields) {
+  Walker(session, follow, recurse, visit, record_fields).root(operand);
 }
 
 bool is_host_root(const struct stat& st) {

@@ -89,7 +89,10 @@ class Session {
   /// without a query which paths have no record. Nothing is read when an
   /// earlier read covers `logical`, nor when `logical` holds an earlier
   /// read (then the records below it outside that read are read one by one).
-  void prefetch_tree(const std::string& logical);
+  /// `fields` (Store::Field): what the walk reads of each record besides
+  /// its path, type and mode (kOwner, kGroup: owners and groups; kDisk: the
+  /// disk identity and size); everything under STAGE_TRACE.
+  void prefetch_tree(const std::string& logical, unsigned fields = Store::kOwner | Store::kGroup | Store::kDisk);
   /// The record of the staged object at `place` (lstat result `st`); for an
   /// object another tool put there (untracked, or recorded as another type)
   /// the record it gets now: default owner and group, on-disk mode.
@@ -104,7 +107,8 @@ class Session {
   /// its earlier changes included; it stays valid until the next
   /// prefetch_tree() or finish(). nullptr: use current_entry() and
   /// record_change(), which give the same result, only slower.
-  Store::TreeRecords::Record* tree_record(const Place& place, const struct stat& st);
+  /// `needs`: the fields (Store::Field) the caller reads besides the type and mode.
+  Store::TreeRecords::Record* tree_record(const Place& place, const struct stat& st, unsigned needs);
   /// The owner or group `index` of a tree record.
   const Principal& tree_principal(uint32_t index) const { return tree_.principals[index]; }
   /// The index of a principal for a tree record's owner or group.
@@ -204,6 +208,7 @@ class Session {
   /// Moves this run's change of a tree record at `logical`, if any, into
   /// the queue (pending_): then one place holds it, for lookup() and any
   /// later change of the same path (rare: a walk changes a record once).
+  /// A record another tool removed meanwhile stays removed (Batch::tree).
   void untree(const std::string& logical);
   Config config_;
   std::string cwd_;
@@ -226,6 +231,7 @@ class Session {
   // addressing, UINT32_MAX for a free slot).
   struct ChildTable {
     std::string dir;
+    unsigned fields = 0;  // what its read holds (Store::TreeRecords::Read)
     std::vector<uint32_t> slots;
   };
   std::vector<ChildTable> tree_tables_;

@@ -146,18 +146,21 @@ class Store {
       uint32_t mode = 0;
       uint32_t owner = 0, group = 0;       ///< indexes into `principals`
       EntryType type = EntryType::File;
-      bool plain = false;       ///< no symlink text, hard-link target, flags or capability: nothing else to keep
+      bool plain = false;       ///< not a symlink, hard link or device; no flags or capability
       bool keep_digest = true;  ///< with a kDisk change: the recorded digest still applies
       bool moved = false;       ///< with a kDisk change: `disk` is another object (device, inode) than recorded
       unsigned changed = 0;     ///< the Field groups this run changed (kMode, kOwner, kGroup, kDisk)
-      std::optional<uint64_t> size;
-      std::optional<DiskIdentity> disk;
-      uint64_t rdev = 0;
+      std::optional<uint64_t> size;      ///< read with kDisk
+      std::optional<DiskIdentity> disk;  ///< read with kDisk
     };
-    /// One read: the records of `root` and below it, records[begin, end), sorted by path.
+    /// One read: the records of `root` and below it, records[begin, end),
+    /// sorted by path, with the owners and groups (kOwner, kGroup) and the
+    /// disk identity and size (kDisk) when `fields` says so: each column
+    /// read costs about 250 instructions a record.
     struct Read {
       std::string root;
       size_t begin = 0, end = 0;
+      unsigned fields = 0;
     };
     std::vector<Read> reads;        ///< disjoint roots
     std::vector<Record> records;
@@ -176,13 +179,12 @@ class Store {
     size_t find(size_t begin, size_t end, std::string_view path) const;
     /// The index of `p` in `principals`, added when new.
     uint32_t principal(const Principal& p);
-    /// A record as an Entry: all its fields but the digest, which is not read.
-    Entry entry(const Record& r) const;
   };
 
   /// Appends the records of `dir` and below it to `into` as one more read
-  /// (TreeRecords): a -R walk's prefetch. `dir` must not overlap a root read before.
-  virtual void read_tree(const std::string& dir, TreeRecords& into) = 0;
+  /// (TreeRecords) with `fields` (kOwner, kGroup, kDisk): a -R walk's
+  /// prefetch. `dir` must not overlap a root read before.
+  virtual void read_tree(const std::string& dir, unsigned fields, TreeRecords& into) = 0;
 
   /// A set of changes committed together in one short transaction.
   struct Batch {
@@ -194,7 +196,8 @@ class Store {
     std::vector<InfoRecord> info_remove;  ///< by info file and dir file
     /// Field-level changes of a walk's records (those with `changed` set,
     /// no path also in `change` or `put`): each as a Change would be, with
-    /// one range UPDATE per read. Not owned.
+    /// one range UPDATE per read, but a record removed meanwhile by another
+    /// tool stays removed (as if that tool ran after this one). Not owned.
     const TreeRecords* tree = nullptr;
     bool empty() const {
       return put.empty() && change.empty() && remove.empty() && remove_tree.empty() && info_put.empty() &&

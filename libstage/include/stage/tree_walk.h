@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "stage/root_fs.h"
+#include "stage/store.h"
 
 namespace stage {
 
@@ -51,9 +52,12 @@ struct WalkEntry {
 enum class WalkAction { Continue, Skip };
 
 /// Walks `operand` (its subtree too with `recurse`), calling `visit` per
-/// entry. Skip on a Dir entry does not descend into it.
+/// entry. Skip on a Dir entry does not descend into it. A recursive walk
+/// of a staged directory first reads its records (Session::prefetch_tree()
+/// with `record_fields`: what the visitor reads of them).
 void walk_tree(Session& session, std::string_view operand, WalkFollow follow, bool recurse,
-               const std::function<WalkAction(WalkEntry&)>& visit);
+               const std::function<WalkAction(WalkEntry&)>& visit,
+               unsigned record_fields = Store::kOwner | Store::kGroup | Store::kDisk);
 
 /// The place a symlink entry's target is (in the stage for staged entries, the
 /// same place to be used with follow on the host). error set when unresolvable.
