@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
-#include <tuple>
+#include <utility>
 
 #include "stage/diag.h"
 #include "stage/file_ops.h"
