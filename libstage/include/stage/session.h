@@ -101,9 +101,10 @@ class Session {
   /// A -R walk's bulk path (chmod, chown, chgrp): the prefetched record of
   /// the staged object at `place` (lstat result `st`) when this run may
   /// change it in place and mark it with tree_changed(): recorded, plain
-  /// (no symlink text, hard-link target, flags or capability), of the type
-  /// on disk, with no other name (a file's link count 1), neither queued
-  /// nor removed by this run otherwise. Its fields are this run's view,
+  /// (not a symlink, hard link or device; no flags or capability), of the
+  /// type on disk, with no other name (a file's link count 1), read with
+  /// the fields the caller `needs`, neither queued nor removed by this run
+  /// otherwise. Its fields are this run's view,
   /// its earlier changes included; it stays valid until the next
   /// prefetch_tree() or finish(). nullptr: use current_entry() and
   /// record_change(), which give the same result, only slower.
