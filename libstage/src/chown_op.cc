@@ -211,13 +211,17 @@ bool change_owner(Session& session, const ChownOptions& options, std::string_vie
     bool symlink_changed = true;
     if (do_chown) {
       if (tree_rec) {
-        // As below, on the tree's record. A plain record has no capability for chown(2) to drop.
+        // As below (record_change()), on the tree's record: chown(2) drops
+        // a capability, and the set-id bits of a non-directory.
         unsigned fields = 0;
         if (options.user) tree_rec->owner = session.tree_principal(*options.user), fields |= Store::kOwner;
         if (options.group) tree_rec->group = session.tree_principal(*options.group), fields |= Store::kGroup;
-        mode_t mode = mode_after_chown(tree_rec->mode, tree_rec->type == EntryType::Dir);
+        if (!fields) fields = Store::kOwner | Store::kGroup;
+        bool is_dir = tree_rec->type == EntryType::Dir;
+        if (!is_dir) fields |= Store::kCaps;
+        mode_t mode = mode_after_chown(tree_rec->mode, is_dir);
         if (mode != tree_rec->mode) tree_rec->mode = mode, fields |= Store::kMode;
-        session.tree_changed(*tree_rec, fields ? fields : unsigned(Store::kOwner | Store::kGroup));
+        session.tree_changed(*tree_rec, fields);
       } else if (rec) {
         Entry changed = *rec;
         if (options.user) changed.owner = *options.user;

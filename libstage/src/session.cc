@@ -596,6 +596,7 @@ void Session::untree(const std::string& logical) {
     e->size = r.size;
     if (!r.keep_digest) e->sha256.clear();
   }
+  if (fields & Store::kCaps) e->caps.reset();
   e->tool = tree_.tool;
   queue(std::move(*e), fields, /*single_name=*/true, /*traced=*/true);
 }

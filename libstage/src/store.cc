@@ -316,8 +316,7 @@ class SqliteStore final : public Store {
     std::string hi = dir == "/" ? "/" : dir + "/";
     hi.back() = '/' + 1;
     const bool owners = fields & (kOwner | kGroup), disk = fields & kDisk;
-    std::string sql = "SELECT path,type,mode,target IS NULL AND flags IS NULL";
-    sql += select_ == kColumns ? " AND caps IS NULL" : "";
+    std::string sql = "SELECT path,type,mode";
     if (owners) sql += ",uname,uid,gname,gid";
     if (disk) sql += ",size,dev,ino,mtime_ns,ctime_ns,disk_size";
     sql += " FROM entries WHERE path>=?1 AND path<?2";
@@ -345,7 +344,7 @@ class SqliteStore final : public Store {
         return last;
       return last = into.principal(Principal{std::string(name), id});
     };
-    const int d = owners ? 8 : 4;  // the first disk column
+    const int d = owners ? 7 : 3;  // the first disk column
     while (st.step()) {
       std::string_view path = st.view(0);
       if (!path_within(path, dir)) continue;
@@ -355,10 +354,11 @@ class SqliteStore final : public Store {
       into.paths.append(path);
       r.type = entry_type_from_name(st.view(1)).value_or(EntryType::File);
       r.mode = static_cast<uint32_t>(st.integer(2));
-      r.plain = st.integer(3) != 0 && r.type != EntryType::CharDevice && r.type != EntryType::BlockDevice;
+      r.plain = r.type != EntryType::Symlink && r.type != EntryType::Hardlink && r.type != EntryType::CharDevice &&
+                r.type != EntryType::BlockDevice;
       if (owners) {
-        r.owner = intern(4);
-        r.group = intern(6);
+        r.owner = intern(3);
+        r.group = intern(5);
       }
       if (disk) {
         if (!st.is_null(d)) r.size = static_cast<uint64_t>(st.integer(d));
@@ -929,7 +929,8 @@ class SqliteStore final : public Store {
 
   /// Parameter `k` of a tree's record, as param() gives it for an Entry
   /// (only the columns a tree's change writes; 9, the digest, is kept or
-  /// cleared by tree_update()).
+  /// cleared by tree_update(); a kCaps change is the capability's removal,
+  /// all NULL).
   static Param tree_param(const TreeRecords& t, const TreeRecords::Record& r, int k) {
     auto integer = [](int64_t v) { return Param{Param::Int, v, {}}; };
     auto name = [](const Principal& p) { return p.name.empty() ? Param{} : Param{Param::Text, 0, p.name}; };

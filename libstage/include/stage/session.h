@@ -101,7 +101,7 @@ class Session {
   /// A -R walk's bulk path (chmod, chown, chgrp): the prefetched record of
   /// the staged object at `place` (lstat result `st`) when this run may
   /// change it in place and mark it with tree_changed(): recorded, plain
-  /// (not a symlink, hard link or device; no flags or capability), of the
+  /// (not a symlink, hard link or device), of the
   /// type on disk, with no other name (a file's link count 1), read with
   /// the fields the caller `needs`, neither queued nor removed by this run
   /// otherwise. Its fields are this run's view,
@@ -114,9 +114,10 @@ class Session {
   const Principal& tree_principal(uint32_t index) const { return tree_.principals[index]; }
   /// The index of a principal for a tree record's owner or group.
   uint32_t tree_principal(const Principal& p) { return tree_.principal(p); }
-  /// Marks `fields` (Store::Field: kMode, kOwner, kGroup, kDisk) of a tree
-  /// record as changed by this run, their new values already in it: at
-  /// commit only those fields are written, as record_change() writes them.
+  /// Marks `fields` (Store::Field: kMode, kOwner, kGroup, kDisk; kCaps:
+  /// the capability removed) of a tree record as changed by this run, their
+  /// new values already in it: at commit only those fields are written, as
+  /// record_change() writes them.
   void tree_changed(Store::TreeRecords::Record& record, unsigned fields);
   /// Turns the bulk path off (tree_record() answers nullptr): for tests
   /// that compare it with the per-entry path.

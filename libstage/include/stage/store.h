@@ -146,10 +146,10 @@ class Store {
       uint32_t mode = 0;
       uint32_t owner = 0, group = 0;       ///< indexes into `principals`
       EntryType type = EntryType::File;
-      bool plain = false;       ///< not a symlink, hard link or device; no flags or capability
+      bool plain = false;       ///< not a symlink, hard link or device
       bool keep_digest = true;  ///< with a kDisk change: the recorded digest still applies
       bool moved = false;       ///< with a kDisk change: `disk` is another object (device, inode) than recorded
-      unsigned changed = 0;     ///< the Field groups this run changed (kMode, kOwner, kGroup, kDisk)
+      unsigned changed = 0;     ///< the Field groups this run changed (kMode, kOwner, kGroup, kDisk; kCaps: removed)
       std::optional<uint64_t> size;      ///< read with kDisk
       std::optional<DiskIdentity> disk;  ///< read with kDisk
     };
