@@ -76,6 +76,19 @@ bool holds_entries(const std::string& dir) {
   return found;
 }
 
+// A new database (schema 5). Every drop-in call parses all of it (SQLite
+// reads the whole schema at a connection's first statement): `entries` and
+// its index are what the drop-ins use; the other three tables are kept as
+// cheap to parse as SQLite allows (no declared types, no NOT NULL, no index
+// of their own: about 25k of a call's 535k instructions, callgrind), since
+// only install-info, stage-run and union capture touch them. Their columns:
+//   info       one dir entry install-info recorded: info_file, dir_file,
+//              section, entry (text), in rowid order
+//   runs       stage-run's audit trail, one row per run: command, user,
+//              start, end, sandbox, denials (text), status (integer)
+//   deletions  a host path a captured build deleted or renamed away (text,
+//              the primary key)
+// The statements of this file bind the right type into each column.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS entries (
   path TEXT PRIMARY KEY NOT NULL,
@@ -90,16 +103,15 @@ CREATE TABLE IF NOT EXISTS entries (
   caps BLOB, caps_dev INTEGER, caps_ino INTEGER, caps_mtime_ns INTEGER, caps_size INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entries_inode ON entries(dev, ino);
-CREATE TABLE IF NOT EXISTS info (
-  info_file TEXT NOT NULL,
-  dir_file TEXT NOT NULL,
-  section TEXT NOT NULL,
-  entry TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS info_file ON info(info_file, dir_file);
+)sql";
+constexpr const char* kLeanTables = R"sql(
+CREATE TABLE info(info_file,dir_file,section,entry);
+CREATE TABLE runs(command,user,start,end,status,sandbox,denials);
+CREATE TABLE deletions(path TEXT PRIMARY KEY) WITHOUT ROWID;
 )sql";
 
-// Schema 2: the audit trail of stage-run (one row per run).
+// The upgrades of older databases, in order. Schema 2: the audit trail of
+// stage-run (one row per run), as schema 2 to 4 declared it.
 constexpr const char* kRunsSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   command TEXT NOT NULL,
@@ -135,6 +147,24 @@ constexpr const char* kDeletionsSchema = R"sql(
 CREATE TABLE IF NOT EXISTS deletions (
   path TEXT PRIMARY KEY NOT NULL
 );
+)sql";
+
+// Schema 5: info, runs and deletions made again as kLeanTables declares
+// them, their rows copied in order (the old tables, renamed aside, dropped
+// with the index info_file).
+constexpr const char* kLeanSchema = R"sql(
+ALTER TABLE info RENAME TO info_v4;
+ALTER TABLE runs RENAME TO runs_v4;
+ALTER TABLE deletions RENAME TO deletions_v4;
+CREATE TABLE info(info_file,dir_file,section,entry);
+CREATE TABLE runs(command,user,start,end,status,sandbox,denials);
+CREATE TABLE deletions(path TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO info SELECT info_file,dir_file,section,entry FROM info_v4 ORDER BY rowid;
+INSERT INTO runs SELECT command,user,start,end,status,sandbox,denials FROM runs_v4 ORDER BY rowid;
+INSERT INTO deletions SELECT path FROM deletions_v4;
+DROP TABLE info_v4;
+DROP TABLE runs_v4;
+DROP TABLE deletions_v4;
 )sql";
 
 
@@ -618,7 +648,7 @@ class SqliteStore final : public Store {
       sqlite3_close(mem);
       throw StoreError("cannot make a new database: out of memory");
     }
-    std::string sql = std::string(kSchema) + kRunsSchema + kDeletionsSchema + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
+    std::string sql = std::string(kSchema) + kLeanTables + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
     char* err = nullptr;
     std::string image;
     if (sqlite3_exec(mem, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK) {
@@ -933,6 +963,7 @@ class SqliteStore final : public Store {
       if (version < 2) exec(kRunsSchema);
       if (version < 3) exec(kCapsSchema);
       if (version < 4) exec(kDeletionsSchema);
+      if (version < 5) exec(kLeanSchema);
       exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
       exec("COMMIT");
     } catch (...) {

@@ -556,7 +556,70 @@ TEST_CASE("store: a schema 3 database has no deletions read-only, and gains the 
   CHECK(stage::Store::open(s.path, stage::Store::Access::ReadOnly)->list_deletions().empty());
   CHECK(s.query("PRAGMA user_version") == "3");
   auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
-  CHECK(s.query("PRAGMA user_version") == "4");
+  CHECK(s.query("PRAGMA user_version") == std::to_string(stage::kStoreSchemaVersion));
   rw->set_deletions("/p", {"/p/x"});
   CHECK(rw->list_deletions() == std::vector<std::string>{"/p/x"});
+}
+
+TEST_CASE("store: a schema 4 database keeps its info, runs and deletions, in order, when upgraded to the lean tables", "[store]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create)->commit({{file_entry("/f")}, {}, {}, {}, {}, {}});
+  // What schema 2 to 4 declared: types, NOT NULL, an index of info.
+  s.query("DROP TABLE info");
+  s.query("DROP TABLE runs");
+  s.query("DROP TABLE deletions");
+  s.query("CREATE TABLE info (info_file TEXT NOT NULL, dir_file TEXT NOT NULL, section TEXT NOT NULL, entry TEXT NOT NULL)");
+  s.query("CREATE INDEX info_file ON info(info_file, dir_file)");
+  s.query("CREATE TABLE runs (command TEXT NOT NULL, user TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, "
+          "status INTEGER NOT NULL, sandbox TEXT NOT NULL, denials TEXT NOT NULL)");
+  s.query("CREATE TABLE deletions (path TEXT PRIMARY KEY NOT NULL)");
+  // Rows whose order is not the order of their text: list_runs() and, per
+  // info file, list_info() give them in the order they were written.
+  s.query("INSERT INTO info VALUES('/i/b.info','/i/dir','S','* Z: (b).'),('/i/b.info','/i/dir','S','* B: (b).'),"
+          "('/i/a.info','/i/dir','S','* A: (a).')");
+  s.query("INSERT INTO runs VALUES('make install','nobody','2026-12-01T02:00:00Z','2026-12-01T02:01:00Z',2,'off','')");
+  s.query("INSERT INTO runs VALUES('true','root','2026-12-01T01:00:00Z','2026-12-01T01:00:01Z',0,'strict','')");
+  s.query("INSERT INTO deletions VALUES('/p/z'),('/p/a')");
+  s.query("PRAGMA user_version=4");
+  auto check_rows = [](stage::Store& store) {
+    auto info = store.list_info();
+    REQUIRE(info.size() == 3);
+    CHECK(info[0].entry == "* A: (a).");
+    CHECK(info[1].entry == "* Z: (b).");
+    CHECK(info[2].entry == "* B: (b).");
+    auto runs = store.list_runs();
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[0].command == "make install");
+    CHECK(runs[0].status == 2);
+    CHECK(runs[1].sandbox == "strict");
+    CHECK(store.list_deletions() == std::vector<std::string>{"/p/a", "/p/z"});
+    CHECK(store.get("/f"));
+  };
+  check_rows(*stage::Store::open(s.path, stage::Store::Access::ReadOnly));
+  CHECK(s.query("PRAGMA user_version") == "4");  // a reader changes nothing
+  auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+  CHECK(s.query("PRAGMA user_version") == "5");
+  check_rows(*rw);
+  CHECK(s.query("SELECT sql FROM sqlite_schema WHERE name='runs'") ==
+        "CREATE TABLE runs(command,user,start,end,status,sandbox,denials)");
+  CHECK(s.query("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%v4%' OR name='info_file'") == "0");
+  CHECK(s.query("PRAGMA integrity_check") == "ok");
+  // Written again: each table takes new rows after the copied ones.
+  rw->commit({{}, {}, {}, {}, {{"/i/c.info", "/i/dir", "S", "* C: (c)."}}, {}});
+  rw->append_run({"ls", "root", "2026-12-01T03:00:00Z", "2026-12-01T03:00:01Z", 1, "off", ""});
+  rw->set_deletions("/q", {"/q/x"});
+  CHECK(rw->list_info().back().info_file == "/i/c.info");
+  CHECK(rw->list_runs().back().status == 1);
+  CHECK(rw->list_deletions() == std::vector<std::string>{"/p/a", "/p/z", "/q/x"});
+}
+
+TEST_CASE("store: a new database declares the lean tables, as an upgraded one does", "[store]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create);
+  CHECK(s.query("SELECT sql FROM sqlite_schema WHERE name='info'") == "CREATE TABLE info(info_file,dir_file,section,entry)");
+  CHECK(s.query("SELECT sql FROM sqlite_schema WHERE name='deletions'") ==
+        "CREATE TABLE deletions(path TEXT PRIMARY KEY) WITHOUT ROWID");
+  // entries and its index, and nothing else but the three tables.
+  CHECK(s.query("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema ORDER BY name)") ==
+        "deletions entries entries_inode info runs");
 }
