@@ -623,3 +623,50 @@ TEST_CASE("store: a new database declares the lean tables, as an upgraded one do
   CHECK(s.query("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema ORDER BY name)") ==
         "deletions entries entries_inode info runs");
 }
+
+TEST_CASE("store: 16 processes opening a schema 4 database at once: one upgrades it, each commits, rows kept",
+          "[store][parallel]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create)->commit({{file_entry("/old")}, {}, {}, {}, {}, {}});
+  s.query("DROP TABLE runs");
+  s.query("CREATE TABLE runs (command TEXT NOT NULL, user TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, "
+          "status INTEGER NOT NULL, sandbox TEXT NOT NULL, denials TEXT NOT NULL)");
+  s.query("INSERT INTO runs VALUES('make install','nobody','a','b',0,'off','')");
+  s.query("PRAGMA user_version=4");
+  constexpr int kProcesses = 16;
+  int gate[2];
+  REQUIRE(::pipe(gate) == 0);
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::close(gate[1]);
+      char c;
+      (void)!::read(gate[0], &c, 1);  // all at once, as make -j's drop-ins after a new stage is installed
+      int status = 0;
+      try {
+        auto store = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+        store->commit({{file_entry("/p" + std::to_string(p))}, {}, {}, {}, {}, {}});
+      } catch (...) {
+        status = 1;
+      }
+      ::_exit(status);
+    }
+    children.push_back(pid);
+  }
+  ::close(gate[0]);
+  ::close(gate[1]);
+  int failed = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+  }
+  CHECK(failed == 0);
+  CHECK(s.query("PRAGMA user_version") == std::to_string(stage::kStoreSchemaVersion));
+  CHECK(s.query("SELECT count(*) FROM runs") == "1");
+  CHECK(s.query("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%v4%'") == "0");
+  CHECK(stage::Store::open(s.path, stage::Store::Access::ReadOnly)->list_all().size() == kProcesses + 1);
+  CHECK(s.query("PRAGMA integrity_check") == "ok");
+}
