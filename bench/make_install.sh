@@ -7,7 +7,8 @@
 #   fakeroot `fakeroot make install DESTDIR=...`
 #   root     `stage-run --root -- make install` (also given against staged:
 #            the supervisor's cost, budget 1.02x)
-# Prints the median seconds of R runs and the ratio to plain.
+# Prints the median seconds of R runs and the ratio to plain. Each run starts
+# with the previous run's tree removed and written back (sync, untimed).
 # Usage: bench/make_install.sh [F=1000] [R=5]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,14 +37,29 @@ time_it() {  # time_it CMD...: prints seconds
   awk -v d=$((e - s)) 'BEGIN {printf "%.3f\n", d / 1e9}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+one_run() {  # one_run KIND: prints seconds; its output is gone afterwards
+  case $1 in
+    plain) time_it make install DESTDIR="$w/d" ;;
+    staged) time_it "$top/build/bin/stage-run" -q --destdir "$w/d" -- make install ;;
+    fakeroot) time_it fakeroot make install DESTDIR="$w/d" ;;
+    root) time_it "$top/build/bin/stage-run" -q --root --destdir "$w/d" -- make install ;;
+  esac
+  rm -rf "$w/d" "$w/d.stagedb"*
+}
+# Every run starts alike: the previous run's tree removed and written back
+# (sync, untimed), so no run pays for another's writeback; and each round
+# starts with the next kind, so no kind always follows the same one.
+kinds=(plain staged fakeroot root)
 declare -A t
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((r = 0; r < R; r++)); do
-  rm -rf "$w/d"*
-  t[plain]+="$(time_it make install DESTDIR="$w/dplain$r") "
-  t[staged]+="$(time_it "$top/build/bin/stage-run" -q --destdir "$w/dstaged$r" -- make install) "
-  t[fakeroot]+="$(time_it fakeroot make install DESTDIR="$w/dfake$r") "
-  t[root]+="$(time_it "$top/build/bin/stage-run" -q --root --destdir "$w/droot$r" -- make install) "
+  for ((k = 0; k < 4; k++)); do
+    kind=${kinds[(r + k) % 4]}
+    sync
+    t[$kind]+="$(one_run "$kind") "
+  done
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 p=$(echo ${t[plain]} | tr ' ' '\n' | median)
 printf '%-34s %9s %8s\n' "make install, $F files (median of $R)" seconds "vs plain"
 for kind in plain staged fakeroot root; do
