@@ -307,6 +307,7 @@ class SqliteStore final : public Store {
       version = kStoreSchemaVersion;
     }
     select_ = version >= 3 ? kColumns : kColumnsV2;
+    version_ = version;
     // Only now, on a database known to be ours, settings that may write.
     // Keep the -wal and -shm files when the last connection closes: no unlink
     // and re-create per drop-in call, and a sandboxed build (which may write
@@ -387,6 +388,11 @@ class SqliteStore final : public Store {
   }
 
   std::optional<Principal> setgid_dir_group(const std::string& path) override {
+    // Most stages record no setgid directory: the header's flag says so
+    // without a query (a SELECT runs code no other part of an install call
+    // runs: 4-8% of the call's wall time, bench/results.md).
+    // (Schema 4 and older kept no flag: a database read as it is, read-only, is asked.)
+    if (version_ >= 5 && !(header_flags() & kSetgidDirsRecorded)) return std::nullopt;
     // Not get(): preparing its 18-column SELECT cost an install call more
     // instructions (118k, callgrind) than the whole rest of install_file.
     // mode&1024: S_ISGID.
@@ -431,6 +437,13 @@ class SqliteStore final : public Store {
     // IMMEDIATE takes the write lock up front, so the busy timeout covers it.
     exec("BEGIN IMMEDIATE");
     try {
+      // A setgid directory recorded: the header says so, in the same
+      // transaction (setgid_dir_group() trusts a flag that is not set).
+      auto setgid_dir = [](const Entry& e) { return e.type == EntryType::Dir && (e.mode & S_ISGID); };
+      bool any_setgid = std::any_of(batch.put.begin(), batch.put.end(), setgid_dir) ||
+                        std::any_of(batch.change.begin(), batch.change.end(),
+                                    [&](const Change& c) { return setgid_dir(c.entry); });
+      if (any_setgid) set_header_flags(kSetgidDirsRecorded);
       if (!batch.remove.empty()) {
         Statement st(db_, "DELETE FROM entries WHERE path=?");
         for (const auto& p : batch.remove) {
@@ -639,6 +652,22 @@ class SqliteStore final : public Store {
   int user_version() {
     Statement st(db_, "PRAGMA user_version");
     return st.step() ? static_cast<int>(st.integer(0)) : 0;
+  }
+
+  /// Flags of the database kept in its header's application_id (schema 5;
+  /// read like user_version, with no query of a table): set once, never
+  /// cleared, each in the transaction that makes it true.
+  static constexpr uint32_t kSetgidDirsRecorded = 1;  ///< a directory has been recorded with S_ISGID
+  uint32_t header_flags() {
+    Statement st(db_, "PRAGMA application_id");
+    return st.step() ? static_cast<uint32_t>(st.integer(0)) : 0;
+  }
+  /// Sets `flags` in the header; inside a write transaction.
+  void set_header_flags(uint32_t flags) {
+    uint32_t now = header_flags();
+    if ((now & flags) == flags) return;
+    // application_id is a signed 32-bit value in SQLite's PRAGMA.
+    exec(("PRAGMA application_id=" + std::to_string(static_cast<int32_t>(now | flags))).c_str());
   }
 
   /// The bytes of a new, empty stage database in WAL mode.
@@ -963,7 +992,13 @@ class SqliteStore final : public Store {
       if (version < 2) exec(kRunsSchema);
       if (version < 3) exec(kCapsSchema);
       if (version < 4) exec(kDeletionsSchema);
-      if (version < 5) exec(kLeanSchema);
+      if (version < 5) {
+        exec(kLeanSchema);
+        // The header flag setgid_dir_group() trusts, for the records made
+        // before it existed.
+        Statement st(db_, "SELECT EXISTS(SELECT 1 FROM entries WHERE type='dir' AND mode&1024)");
+        if (st.step() && st.integer(0)) set_header_flags(kSetgidDirsRecorded);
+      }
       exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
       exec("COMMIT");
     } catch (...) {
@@ -1019,6 +1054,7 @@ class SqliteStore final : public Store {
 
   std::string path_;
   const char* select_ = kColumns;  ///< the columns read (kColumnsV2 for a schema 2 database read as it is)
+  int version_ = kStoreSchemaVersion;  ///< the schema of the database as opened (after any upgrade)
   sqlite3* db_ = nullptr;
   std::unique_ptr<Statement> get_, inode_;
   bool reading_ = false;

@@ -670,3 +670,67 @@ TEST_CASE("store: 16 processes opening a schema 4 database at once: one upgrades
   CHECK(stage::Store::open(s.path, stage::Store::Access::ReadOnly)->list_all().size() == kProcesses + 1);
   CHECK(s.query("PRAGMA integrity_check") == "ok");
 }
+
+namespace {
+stage::Entry dir_entry(const std::string& path, uint32_t mode, const std::string& group = "games") {
+  stage::Entry e = file_entry(path, mode);
+  e.type = stage::EntryType::Dir;
+  e.size.reset();
+  e.group = {group, 60};
+  e.tool = "mkdir";
+  return e;
+}
+}  // namespace
+
+TEST_CASE("store: the header flags a recorded setgid directory, and setgid_dir_group() trusts it", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  CHECK(s.query("PRAGMA application_id") == "0");
+  store->commit({{dir_entry("/plain", 0755), file_entry("/f", 02755)}, {}, {}, {}, {}, {}});
+  CHECK(s.query("PRAGMA application_id") == "0");  // a setgid file is not a setgid directory
+  CHECK_FALSE(store->setgid_dir_group("/plain"));
+  // The record whole (mkdir -m 2775) ...
+  store->commit({{dir_entry("/s", 02775)}, {}, {}, {}, {}, {}});
+  CHECK(s.query("PRAGMA application_id") == "1");
+  auto group = store->setgid_dir_group("/s");
+  REQUIRE(group);
+  CHECK(group->name == "games");
+  CHECK_FALSE(store->setgid_dir_group("/plain"));
+  // ... or a mode change (chmod g+s), in a database that had none.
+  ScratchDb t;
+  auto other = stage::Store::open(t.path, stage::Store::Access::Create);
+  other->commit({{dir_entry("/d", 0755)}, {}, {}, {}, {}, {}});
+  CHECK(t.query("PRAGMA application_id") == "0");
+  other->commit({{}, {stage::Store::Change{dir_entry("/d", 02755), stage::Store::kMode}}, {}, {}, {}, {}});
+  CHECK(t.query("PRAGMA application_id") == "1");
+  REQUIRE(other->setgid_dir_group("/d"));
+  CHECK(other->setgid_dir_group("/d")->name == "games");
+}
+
+TEST_CASE("store: a schema 4 database with a setgid directory gains the header flag when upgraded", "[store]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create)
+      ->commit({{dir_entry("/s", 02775), dir_entry("/p", 0755)}, {}, {}, {}, {}, {}});
+  // Schema 4 kept no flag.
+  s.query("PRAGMA application_id=0");
+  s.query("PRAGMA user_version=4");
+  {
+    // Read as it is, the flag is not trusted: the record answers.
+    auto ro = stage::Store::open(s.path, stage::Store::Access::ReadOnly);
+    REQUIRE(ro->setgid_dir_group("/s"));
+  }
+  CHECK(s.query("PRAGMA application_id") == "0");
+  auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+  CHECK(s.query("PRAGMA user_version") == "5");
+  CHECK(s.query("PRAGMA application_id") == "1");
+  REQUIRE(rw->setgid_dir_group("/s"));
+  CHECK(rw->setgid_dir_group("/s")->name == "games");
+  CHECK_FALSE(rw->setgid_dir_group("/p"));
+  // Without one, the flag stays clear.
+  ScratchDb t;
+  stage::Store::open(t.path, stage::Store::Access::Create)->commit({{dir_entry("/p", 0755)}, {}, {}, {}, {}, {}});
+  t.query("PRAGMA user_version=4");
+  stage::Store::open(t.path, stage::Store::Access::ReadWrite);
+  CHECK(t.query("PRAGMA user_version") == "5");
+  CHECK(t.query("PRAGMA application_id") == "0");
+}
