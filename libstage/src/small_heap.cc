@@ -33,9 +33,12 @@ size_t class_size[kClasses];
 int class_count = 0;
 
 // One Boost.Pool per class (a free list over blocks from malloc, grown by
-// doubling from about 4 KiB: a larger first block costs more to thread than
-// a call uses), made once and never destroyed: SQLite may still free a block
-// while static destructors run.
+// doubling from about 512 bytes), made once and never destroyed: SQLite may
+// still free a block while static destructors run. Boost threads every
+// chunk of a new block, so a first block larger than a call uses costs page
+// faults (each about 1.5 us in this VM): first blocks of about 4 KiB gave an
+// install call 6 more faults than 512 bytes, for 2k fewer instructions
+// (bench/call_cost.sh).
 using Pool = boost::pool<boost::default_user_allocator_malloc_free>;
 alignas(Pool) unsigned char pool_storage[kClasses][sizeof(Pool)];
 Pool* pools[kClasses];
@@ -50,7 +53,7 @@ void init_classes() {
     for (int i = 1; i <= 4; ++i) class_size[class_count++] = base + base / 4 * i;
   for (int c = 0; c < class_count; ++c) {
     size_t chunk = kHeader + class_size[c];
-    pools[c] = new (pool_storage[c]) Pool(chunk, std::max<size_t>(4 * 1024 / chunk, 2));
+    pools[c] = new (pool_storage[c]) Pool(chunk, std::max<size_t>(512 / chunk, 2));
   }
   int c = 0;
   for (size_t step = 0; step <= kLargest / 16; ++step) {

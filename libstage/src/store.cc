@@ -76,6 +76,19 @@ bool holds_entries(const std::string& dir) {
   return found;
 }
 
+// A new database (schema 5). Every drop-in call parses all of it (SQLite
+// reads the whole schema at a connection's first statement): `entries` and
+// its index are what the drop-ins use; the other three tables are kept as
+// cheap to parse as SQLite allows (no declared types, no NOT NULL, no index
+// of their own: about 25k of a call's 535k instructions, callgrind), since
+// only install-info, stage-run and union capture touch them. Their columns:
+//   info       one dir entry install-info recorded: info_file, dir_file,
+//              section, entry (text), in rowid order
+//   runs       stage-run's audit trail, one row per run: command, user,
+//              start, end, sandbox, denials (text), status (integer)
+//   deletions  a host path a captured build deleted or renamed away (text,
+//              the primary key)
+// The statements of this file bind the right type into each column.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS entries (
   path TEXT PRIMARY KEY NOT NULL,
@@ -90,16 +103,15 @@ CREATE TABLE IF NOT EXISTS entries (
   caps BLOB, caps_dev INTEGER, caps_ino INTEGER, caps_mtime_ns INTEGER, caps_size INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entries_inode ON entries(dev, ino);
-CREATE TABLE IF NOT EXISTS info (
-  info_file TEXT NOT NULL,
-  dir_file TEXT NOT NULL,
-  section TEXT NOT NULL,
-  entry TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS info_file ON info(info_file, dir_file);
+)sql";
+constexpr const char* kLeanTables = R"sql(
+CREATE TABLE info(info_file,dir_file,section,entry);
+CREATE TABLE runs(command,user,start,end,status,sandbox,denials);
+CREATE TABLE deletions(path TEXT PRIMARY KEY) WITHOUT ROWID;
 )sql";
 
-// Schema 2: the audit trail of stage-run (one row per run).
+// The upgrades of older databases, in order. Schema 2: the audit trail of
+// stage-run (one row per run), as schema 2 to 4 declared it.
 constexpr const char* kRunsSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   command TEXT NOT NULL,
@@ -135,6 +147,24 @@ constexpr const char* kDeletionsSchema = R"sql(
 CREATE TABLE IF NOT EXISTS deletions (
   path TEXT PRIMARY KEY NOT NULL
 );
+)sql";
+
+// Schema 5: info, runs and deletions made again as kLeanTables declares
+// them, their rows copied in order (the old tables, renamed aside, dropped
+// with the index info_file).
+constexpr const char* kLeanSchema = R"sql(
+ALTER TABLE info RENAME TO info_v4;
+ALTER TABLE runs RENAME TO runs_v4;
+ALTER TABLE deletions RENAME TO deletions_v4;
+CREATE TABLE info(info_file,dir_file,section,entry);
+CREATE TABLE runs(command,user,start,end,status,sandbox,denials);
+CREATE TABLE deletions(path TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO info SELECT info_file,dir_file,section,entry FROM info_v4 ORDER BY rowid;
+INSERT INTO runs SELECT command,user,start,end,status,sandbox,denials FROM runs_v4 ORDER BY rowid;
+INSERT INTO deletions SELECT path FROM deletions_v4;
+DROP TABLE info_v4;
+DROP TABLE runs_v4;
+DROP TABLE deletions_v4;
 )sql";
 
 
@@ -277,6 +307,7 @@ class SqliteStore final : public Store {
       version = kStoreSchemaVersion;
     }
     select_ = version >= 3 ? kColumns : kColumnsV2;
+    version_ = version;
     // Only now, on a database known to be ours, settings that may write.
     // Keep the -wal and -shm files when the last connection closes: no unlink
     // and re-create per drop-in call, and a sandboxed build (which may write
@@ -426,6 +457,11 @@ class SqliteStore final : public Store {
   }
 
   std::optional<Principal> setgid_dir_group(const std::string& path) override {
+    // Most stages record no setgid directory: the header's flag says so
+    // without a query (a SELECT runs code no other part of an install call
+    // runs: 4-8% of the call's wall time, bench/results.md).
+    // (Schema 4 and older kept no flag: a database read as it is, read-only, is asked.)
+    if (version_ >= 5 && !(header_flags() & kSetgidDirsRecorded)) return std::nullopt;
     // Not get(): preparing its 18-column SELECT cost an install call more
     // instructions (118k, callgrind) than the whole rest of install_file.
     // mode&1024: S_ISGID.
@@ -471,6 +507,18 @@ class SqliteStore final : public Store {
     // IMMEDIATE takes the write lock up front, so the busy timeout covers it.
     exec("BEGIN IMMEDIATE");
     try {
+      // A setgid directory recorded: the header says so, in the same
+      // transaction (setgid_dir_group() trusts a flag that is not set).
+      auto setgid_dir = [](const Entry& e) { return e.type == EntryType::Dir && (e.mode & S_ISGID); };
+      bool any_setgid = std::any_of(batch.put.begin(), batch.put.end(), setgid_dir) ||
+                        std::any_of(batch.change.begin(), batch.change.end(),
+                                    [&](const Change& c) { return setgid_dir(c.entry); }) ||
+                        (batch.tree && std::any_of(batch.tree->records.begin(), batch.tree->records.end(),
+                                                   [](const TreeRecords::Record& r) {
+                                                     return r.changed && r.type == EntryType::Dir &&
+                                                            (r.mode & S_ISGID);
+                                                   }));
+      if (any_setgid) set_header_flags(kSetgidDirsRecorded);
       if (!batch.remove.empty()) {
         Statement st(db_, "DELETE FROM entries WHERE path=?");
         for (const auto& p : batch.remove) {
@@ -683,6 +731,22 @@ class SqliteStore final : public Store {
     return st.step() ? static_cast<int>(st.integer(0)) : 0;
   }
 
+  /// Flags of the database kept in its header's application_id (schema 5;
+  /// read like user_version, with no query of a table): set once, never
+  /// cleared, each in the transaction that makes it true.
+  static constexpr uint32_t kSetgidDirsRecorded = 1;  ///< a directory has been recorded with S_ISGID
+  uint32_t header_flags() {
+    Statement st(db_, "PRAGMA application_id");
+    return st.step() ? static_cast<uint32_t>(st.integer(0)) : 0;
+  }
+  /// Sets `flags` in the header; inside a write transaction.
+  void set_header_flags(uint32_t flags) {
+    uint32_t now = header_flags();
+    if ((now & flags) == flags) return;
+    // application_id is a signed 32-bit value in SQLite's PRAGMA.
+    exec(("PRAGMA application_id=" + std::to_string(static_cast<int32_t>(now | flags))).c_str());
+  }
+
   /// The bytes of a new, empty stage database in WAL mode.
   static std::string new_database_image() {
     sqlite3* mem = nullptr;
@@ -690,7 +754,7 @@ class SqliteStore final : public Store {
       sqlite3_close(mem);
       throw StoreError("cannot make a new database: out of memory");
     }
-    std::string sql = std::string(kSchema) + kRunsSchema + kDeletionsSchema + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
+    std::string sql = std::string(kSchema) + kLeanTables + "PRAGMA user_version=" + std::to_string(kStoreSchemaVersion) + ";";
     char* err = nullptr;
     std::string image;
     if (sqlite3_exec(mem, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK) {
@@ -1167,6 +1231,13 @@ class SqliteStore final : public Store {
       if (version < 2) exec(kRunsSchema);
       if (version < 3) exec(kCapsSchema);
       if (version < 4) exec(kDeletionsSchema);
+      if (version < 5) {
+        exec(kLeanSchema);
+        // The header flag setgid_dir_group() trusts, for the records made
+        // before it existed.
+        Statement st(db_, "SELECT EXISTS(SELECT 1 FROM entries WHERE type='dir' AND mode&1024)");
+        if (st.step() && st.integer(0)) set_header_flags(kSetgidDirsRecorded);
+      }
       exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
       exec("COMMIT");
     } catch (...) {
@@ -1222,6 +1293,7 @@ class SqliteStore final : public Store {
 
   std::string path_;
   const char* select_ = kColumns;  ///< the columns read (kColumnsV2 for a schema 2 database read as it is)
+  int version_ = kStoreSchemaVersion;  ///< the schema of the database as opened (after any upgrade)
   sqlite3* db_ = nullptr;
   std::unique_ptr<Statement> get_, inode_;
   bool reading_ = false;

@@ -36,7 +36,7 @@ try "database missing" "no stage database '$T/nowhere.stagedb'" --destdir "$T/de
 
 cp "$T/dest.stagedb" "$T/newer.stagedb"
 sqlite3 "$T/newer.stagedb" "PRAGMA user_version=99"
-try "newer schema" "schema version 99, newer than this stage understands (4)" --destdir "$T/dest" --db "$T/newer.stagedb"
+try "newer schema" "schema version 99, newer than this stage understands (5)" --destdir "$T/dest" --db "$T/newer.stagedb"
 
 head -c 8192 /dev/urandom >"$T/corrupt.stagedb"
 try "corrupt database" "cannot read database '$T/corrupt.stagedb': file is not a database" --destdir "$T/dest" --db "$T/corrupt.stagedb"

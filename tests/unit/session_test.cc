@@ -317,3 +317,25 @@ TEST_CASE("session: a -R walk's bulk path records what the per-entry path record
     }
   }
 }
+
+TEST_CASE("session: a setgid directory made by chmod -R's bulk path is known to the next install", "[session]") {
+  TempStage t;
+  build_mixed_stage(t);
+  {
+    stage::Session s(t.config());
+    REQUIRE_FALSE(s.setgid_parent_group("/t/sub/new"));
+  }
+  {
+    stage::Session s(t.config());
+    stage::ChmodOptions o;
+    o.change = *stage::parse_mode("g+s");
+    o.recurse = true;
+    o.force_silent = true;
+    stage::change_mode(s, o, t.destdir() + "/t");
+    s.finish();  // its status is the process's (diag), shared with other test cases
+  }
+  stage::Session s(t.config());
+  auto group = s.setgid_parent_group("/t/sub/new");  // the database's header flag, then the record
+  REQUIRE(group);
+  CHECK(*group == stage::Principal{"root", 0});
+}

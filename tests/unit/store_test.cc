@@ -556,7 +556,181 @@ TEST_CASE("store: a schema 3 database has no deletions read-only, and gains the 
   CHECK(stage::Store::open(s.path, stage::Store::Access::ReadOnly)->list_deletions().empty());
   CHECK(s.query("PRAGMA user_version") == "3");
   auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
-  CHECK(s.query("PRAGMA user_version") == "4");
+  CHECK(s.query("PRAGMA user_version") == std::to_string(stage::kStoreSchemaVersion));
   rw->set_deletions("/p", {"/p/x"});
   CHECK(rw->list_deletions() == std::vector<std::string>{"/p/x"});
+}
+
+TEST_CASE("store: a schema 4 database keeps its info, runs and deletions, in order, when upgraded to the lean tables", "[store]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create)->commit({{file_entry("/f")}, {}, {}, {}, {}, {}});
+  // What schema 2 to 4 declared: types, NOT NULL, an index of info.
+  s.query("DROP TABLE info");
+  s.query("DROP TABLE runs");
+  s.query("DROP TABLE deletions");
+  s.query("CREATE TABLE info (info_file TEXT NOT NULL, dir_file TEXT NOT NULL, section TEXT NOT NULL, entry TEXT NOT NULL)");
+  s.query("CREATE INDEX info_file ON info(info_file, dir_file)");
+  s.query("CREATE TABLE runs (command TEXT NOT NULL, user TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, "
+          "status INTEGER NOT NULL, sandbox TEXT NOT NULL, denials TEXT NOT NULL)");
+  s.query("CREATE TABLE deletions (path TEXT PRIMARY KEY NOT NULL)");
+  // Rows whose order is not the order of their text: list_runs() and, per
+  // info file, list_info() give them in the order they were written.
+  s.query("INSERT INTO info VALUES('/i/b.info','/i/dir','S','* Z: (b).'),('/i/b.info','/i/dir','S','* B: (b).'),"
+          "('/i/a.info','/i/dir','S','* A: (a).')");
+  s.query("INSERT INTO runs VALUES('make install','nobody','2026-12-01T02:00:00Z','2026-12-01T02:01:00Z',2,'off','')");
+  s.query("INSERT INTO runs VALUES('true','root','2026-12-01T01:00:00Z','2026-12-01T01:00:01Z',0,'strict','')");
+  s.query("INSERT INTO deletions VALUES('/p/z'),('/p/a')");
+  s.query("PRAGMA user_version=4");
+  auto check_rows = [](stage::Store& store) {
+    auto info = store.list_info();
+    REQUIRE(info.size() == 3);
+    CHECK(info[0].entry == "* A: (a).");
+    CHECK(info[1].entry == "* Z: (b).");
+    CHECK(info[2].entry == "* B: (b).");
+    auto runs = store.list_runs();
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[0].command == "make install");
+    CHECK(runs[0].status == 2);
+    CHECK(runs[1].sandbox == "strict");
+    CHECK(store.list_deletions() == std::vector<std::string>{"/p/a", "/p/z"});
+    CHECK(store.get("/f"));
+  };
+  check_rows(*stage::Store::open(s.path, stage::Store::Access::ReadOnly));
+  CHECK(s.query("PRAGMA user_version") == "4");  // a reader changes nothing
+  auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+  CHECK(s.query("PRAGMA user_version") == "5");
+  check_rows(*rw);
+  CHECK(s.query("SELECT sql FROM sqlite_schema WHERE name='runs'") ==
+        "CREATE TABLE runs(command,user,start,end,status,sandbox,denials)");
+  CHECK(s.query("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%v4%' OR name='info_file'") == "0");
+  CHECK(s.query("PRAGMA integrity_check") == "ok");
+  // Written again: each table takes new rows after the copied ones.
+  rw->commit({{}, {}, {}, {}, {{"/i/c.info", "/i/dir", "S", "* C: (c)."}}, {}});
+  rw->append_run({"ls", "root", "2026-12-01T03:00:00Z", "2026-12-01T03:00:01Z", 1, "off", ""});
+  rw->set_deletions("/q", {"/q/x"});
+  CHECK(rw->list_info().back().info_file == "/i/c.info");
+  CHECK(rw->list_runs().back().status == 1);
+  CHECK(rw->list_deletions() == std::vector<std::string>{"/p/a", "/p/z", "/q/x"});
+}
+
+TEST_CASE("store: a new database declares the lean tables, as an upgraded one does", "[store]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create);
+  CHECK(s.query("SELECT sql FROM sqlite_schema WHERE name='info'") == "CREATE TABLE info(info_file,dir_file,section,entry)");
+  CHECK(s.query("SELECT sql FROM sqlite_schema WHERE name='deletions'") ==
+        "CREATE TABLE deletions(path TEXT PRIMARY KEY) WITHOUT ROWID");
+  // entries and its index, and nothing else but the three tables.
+  CHECK(s.query("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema ORDER BY name)") ==
+        "deletions entries entries_inode info runs");
+}
+
+TEST_CASE("store: 16 processes opening a schema 4 database at once: one upgrades it, each commits, rows kept",
+          "[store][parallel]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create)->commit({{file_entry("/old")}, {}, {}, {}, {}, {}});
+  s.query("DROP TABLE runs");
+  s.query("CREATE TABLE runs (command TEXT NOT NULL, user TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL, "
+          "status INTEGER NOT NULL, sandbox TEXT NOT NULL, denials TEXT NOT NULL)");
+  s.query("INSERT INTO runs VALUES('make install','nobody','a','b',0,'off','')");
+  s.query("PRAGMA user_version=4");
+  constexpr int kProcesses = 16;
+  int gate[2];
+  REQUIRE(::pipe(gate) == 0);
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::close(gate[1]);
+      char c;
+      (void)!::read(gate[0], &c, 1);  // all at once, as make -j's drop-ins after a new stage is installed
+      int status = 0;
+      try {
+        auto store = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+        store->commit({{file_entry("/p" + std::to_string(p))}, {}, {}, {}, {}, {}});
+      } catch (...) {
+        status = 1;
+      }
+      ::_exit(status);
+    }
+    children.push_back(pid);
+  }
+  ::close(gate[0]);
+  ::close(gate[1]);
+  int failed = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+  }
+  CHECK(failed == 0);
+  CHECK(s.query("PRAGMA user_version") == std::to_string(stage::kStoreSchemaVersion));
+  CHECK(s.query("SELECT count(*) FROM runs") == "1");
+  CHECK(s.query("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%v4%'") == "0");
+  CHECK(stage::Store::open(s.path, stage::Store::Access::ReadOnly)->list_all().size() == kProcesses + 1);
+  CHECK(s.query("PRAGMA integrity_check") == "ok");
+}
+
+namespace {
+stage::Entry dir_entry(const std::string& path, uint32_t mode, const std::string& group = "games") {
+  stage::Entry e = file_entry(path, mode);
+  e.type = stage::EntryType::Dir;
+  e.size.reset();
+  e.group = {group, 60};
+  e.tool = "mkdir";
+  return e;
+}
+}  // namespace
+
+TEST_CASE("store: the header flags a recorded setgid directory, and setgid_dir_group() trusts it", "[store]") {
+  ScratchDb s;
+  auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+  CHECK(s.query("PRAGMA application_id") == "0");
+  store->commit({{dir_entry("/plain", 0755), file_entry("/f", 02755)}, {}, {}, {}, {}, {}});
+  CHECK(s.query("PRAGMA application_id") == "0");  // a setgid file is not a setgid directory
+  CHECK_FALSE(store->setgid_dir_group("/plain"));
+  // The record whole (mkdir -m 2775) ...
+  store->commit({{dir_entry("/s", 02775)}, {}, {}, {}, {}, {}});
+  CHECK(s.query("PRAGMA application_id") == "1");
+  auto group = store->setgid_dir_group("/s");
+  REQUIRE(group);
+  CHECK(group->name == "games");
+  CHECK_FALSE(store->setgid_dir_group("/plain"));
+  // ... or a mode change (chmod g+s), in a database that had none.
+  ScratchDb t;
+  auto other = stage::Store::open(t.path, stage::Store::Access::Create);
+  other->commit({{dir_entry("/d", 0755)}, {}, {}, {}, {}, {}});
+  CHECK(t.query("PRAGMA application_id") == "0");
+  other->commit({{}, {stage::Store::Change{dir_entry("/d", 02755), stage::Store::kMode}}, {}, {}, {}, {}});
+  CHECK(t.query("PRAGMA application_id") == "1");
+  REQUIRE(other->setgid_dir_group("/d"));
+  CHECK(other->setgid_dir_group("/d")->name == "games");
+}
+
+TEST_CASE("store: a schema 4 database with a setgid directory gains the header flag when upgraded", "[store]") {
+  ScratchDb s;
+  stage::Store::open(s.path, stage::Store::Access::Create)
+      ->commit({{dir_entry("/s", 02775), dir_entry("/p", 0755)}, {}, {}, {}, {}, {}});
+  // Schema 4 kept no flag.
+  s.query("PRAGMA application_id=0");
+  s.query("PRAGMA user_version=4");
+  {
+    // Read as it is, the flag is not trusted: the record answers.
+    auto ro = stage::Store::open(s.path, stage::Store::Access::ReadOnly);
+    REQUIRE(ro->setgid_dir_group("/s"));
+  }
+  CHECK(s.query("PRAGMA application_id") == "0");
+  auto rw = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+  CHECK(s.query("PRAGMA user_version") == "5");
+  CHECK(s.query("PRAGMA application_id") == "1");
+  REQUIRE(rw->setgid_dir_group("/s"));
+  CHECK(rw->setgid_dir_group("/s")->name == "games");
+  CHECK_FALSE(rw->setgid_dir_group("/p"));
+  // Without one, the flag stays clear.
+  ScratchDb t;
+  stage::Store::open(t.path, stage::Store::Access::Create)->commit({{dir_entry("/p", 0755)}, {}, {}, {}, {}, {}});
+  t.query("PRAGMA user_version=4");
+  stage::Store::open(t.path, stage::Store::Access::ReadWrite);
+  CHECK(t.query("PRAGMA user_version") == "5");
+  CHECK(t.query("PRAGMA application_id") == "0");
 }

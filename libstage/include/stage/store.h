@@ -235,8 +235,12 @@ class Store {
 
 /// The schema version this build writes; newer databases are refused,
 /// older ones upgraded when opened for writing (2: the `runs` table; 3: the
-/// `caps*` columns of file capabilities; 4: `deletions`) and read as they are
-/// when opened read-only (no capabilities, no deletions).
-constexpr int kStoreSchemaVersion = 4;
+/// `caps*` columns of file capabilities; 4: `deletions`; 5: `info`, `runs`
+/// and `deletions` declared without types, constraints or an index of
+/// their own, cheaper for every call to parse, and a flag in the header's
+/// application_id once a setgid directory is recorded, so that the others
+/// skip the query of setgid_dir_group()) and read as they are when opened
+/// read-only (no capabilities, no deletions).
+constexpr int kStoreSchemaVersion = 5;
 
 }  // namespace stage
