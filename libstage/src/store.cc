@@ -229,6 +229,28 @@ class Statement {
   sqlite3_destructor_type destructor_ = SQLITE_TRANSIENT;
 };
 
+/// An SQL function registered on a connection for one statement's run (a
+/// commit's range UPDATE reading its changes), unregistered when it goes.
+class ScopedFunction {
+ public:
+  using Function = void (*)(sqlite3_context*, int, sqlite3_value**);
+  ScopedFunction(sqlite3* db, const char* name, int args, void* data, Function f) : db_(db), name_(name), args_(args) {
+    if (sqlite3_create_function_v2(db, name, args, SQLITE_UTF8 | SQLITE_DIRECTONLY, data, f, nullptr, nullptr,
+                                   nullptr) != SQLITE_OK)
+      throw db_error(db, sqlite3_errmsg(db));
+  }
+  ~ScopedFunction() {
+    sqlite3_create_function_v2(db_, name_, args_, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
+  }
+  ScopedFunction(const ScopedFunction&) = delete;
+  ScopedFunction& operator=(const ScopedFunction&) = delete;
+
+ private:
+  sqlite3* db_;
+  const char* name_;
+  int args_;
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, Access access, const std::string& stage_dir) : path_(path) {
@@ -925,15 +947,7 @@ class SqliteStore final : public Store {
       if (!count.step() || static_cast<size_t>(count.integer(0)) > 8 * bulk.at.size()) return;
     }
     bulk.applied.assign(changes.size(), 0);
-    if (sqlite3_create_function_v2(db_, "stage_change", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, &bulk, &stage_change,
-                                   nullptr, nullptr, nullptr) != SQLITE_OK)
-      throw db_error(db_, sqlite3_errmsg(db_));
-    struct Unregister {
-      sqlite3* db;
-      ~Unregister() {
-        sqlite3_create_function_v2(db, "stage_change", 2, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
-      }
-    } unregister{db_};
+    ScopedFunction function(db_, "stage_change", 2, &bulk, &stage_change);
     // update_sql()'s SET list with each parameter read as
     // stage_change(path,K), but one tool for all bound once as ?3.
     std::string out = "UPDATE entries SET ";
@@ -1094,15 +1108,7 @@ class SqliteStore final : public Store {
       }
     }
     sql += " WHERE path>=?1 AND path<=?2 AND stage_tree(path,0,NULL)";
-    if (sqlite3_create_function_v2(db_, "stage_tree", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, &u, &stage_tree, nullptr,
-                                   nullptr, nullptr) != SQLITE_OK)
-      throw db_error(db_, sqlite3_errmsg(db_));
-    struct Unregister {
-      sqlite3* db;
-      ~Unregister() {
-        sqlite3_create_function_v2(db, "stage_tree", 3, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
-      }
-    } unregister{db_};
+    ScopedFunction function(db_, "stage_tree", 3, &u, &stage_tree);
     Statement st(db_, sql.c_str());
     st.bind_by_reference();  // the records outlive the statement
     auto run = [&](std::string_view lo, std::string_view hi) {
