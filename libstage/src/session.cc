@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
+#include <functional>
 #include <utility>
 
 #include "stage/diag.h"
@@ -495,13 +496,9 @@ std::optional<Entry> Session::stored_record(const std::string& logical) {
 }
 
 namespace {
-// FNV-1a: names are short; this is no defence against chosen names, which
-// cost only probes in one directory's table.
-size_t name_hash(std::string_view name) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : name) h = (h ^ c) * 1099511628211ull;
-  return static_cast<size_t>(h ^ (h >> 29));
-}
+// The standard library's hash of a name (chosen names cost only probes in
+// one directory's table).
+size_t name_hash(std::string_view name) { return std::hash<std::string_view>{}(name); }
 }  // namespace
 
 Store::TreeRecords::Record* Session::tree_record(const Place& place, const struct stat& st, unsigned needs) {
