@@ -86,7 +86,7 @@ check "the root install deleted the old names" test "$(echo "$deleted" | wc -l)"
 deleted_top=$(echo "$deleted" | awk '{ for (i = 1; i <= n; i++) if (index($0, top[i] "/") == 1) next; top[++n] = $0; print }')
 expect_eq "the old directories are what the root install deleted at the top" "$P/share/full2/x.txt $P/share/keep $P/share/more $P/share/olddir $P/share/other $P/share/viadest" "$(echo $deleted_top)"
 
-for who in nobody root sandbox; do
+for who in $(capture_whos); do
   capture_as $who "$P" make install prefix="$P"
   if [ $who = nobody ]; then run=as_nobody; else run=env; fi
   $run "$STAGE_BIN/stage-ls" --destdir "$S" --check >"$T/check-$who.out" 2>&1

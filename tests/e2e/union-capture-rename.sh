@@ -37,7 +37,7 @@ new_entries "$T/host.list" <"$T/root.list" >"$T/root.new"
 check "the root install added the three new names" test "$(wc -l <"$T/root.new")" -eq 3
 
 # nobody; root; and --sandbox --root by root (the build runs as nobody, the supervisor as root).
-for who in nobody root sandbox; do
+for who in $(capture_whos); do
   capture_as $who "$P" make install prefix="$P"
   if [ $who = nobody ]; then run=as_nobody; else run=env; fi
   check "$who: the summary counts the three old names" grep -q '^stage-run: 3 host files deleted under union capture' "$T/capture-$who.log"
