@@ -428,29 +428,24 @@ TEST_CASE("store: entry type names round-trip", "[store]") {
   CHECK_FALSE(stage::entry_type_from_name("socket"));
 }
 
-TEST_CASE("store: 32 processes committing at once into a new database lose no record", "[store][parallel]") {
-  ScratchDb s;
-  constexpr int kProcesses = 32, kCommits = 10, kPerCommit = 5;
+namespace {
+/// Forks `n` processes that each run `work(i)` once all are forked (a pipe
+/// is the gate: then all at once); returns how many failed (threw, or died).
+template <typename Work>
+int failures_at_once(int n, Work work) {
   int gate[2];
   REQUIRE(::pipe(gate) == 0);
   std::vector<pid_t> children;
-  for (int p = 0; p < kProcesses; ++p) {
+  for (int i = 0; i < n; ++i) {
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
       ::close(gate[1]);
       char c;
-      (void)!::read(gate[0], &c, 1);  // wait until all are forked: then all at once
+      (void)!::read(gate[0], &c, 1);
       int status = 0;
       try {
-        // Each opens (and may be the one creating) the database, as drop-ins do.
-        auto store = stage::Store::open(s.path, stage::Store::Access::Create);
-        for (int i = 0; i < kCommits; ++i) {
-          stage::Store::Batch b;
-          for (int j = 0; j < kPerCommit; ++j)
-            b.put.push_back(file_entry("/p" + std::to_string(p) + "/" + std::to_string(i * kPerCommit + j)));
-          store->commit(b);
-        }
+        work(i);
       } catch (...) {
         status = 1;
       }
@@ -466,7 +461,23 @@ TEST_CASE("store: 32 processes committing at once into a new database lose no re
     ::waitpid(pid, &status, 0);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
   }
-  CHECK(failed == 0);
+  return failed;
+}
+}  // namespace
+
+TEST_CASE("store: 32 processes committing at once into a new database lose no record", "[store][parallel]") {
+  ScratchDb s;
+  constexpr int kProcesses = 32, kCommits = 10, kPerCommit = 5;
+  CHECK(failures_at_once(kProcesses, [&](int p) {
+          // Each opens (and may be the one creating) the database, as drop-ins do.
+          auto store = stage::Store::open(s.path, stage::Store::Access::Create);
+          for (int i = 0; i < kCommits; ++i) {
+            stage::Store::Batch b;
+            for (int j = 0; j < kPerCommit; ++j)
+              b.put.push_back(file_entry("/p" + std::to_string(p) + "/" + std::to_string(i * kPerCommit + j)));
+            store->commit(b);
+          }
+        }) == 0);
   auto store = stage::Store::open(s.path, stage::Store::Access::ReadOnly);
   auto all = store->list_all();
   CHECK(all.size() == static_cast<size_t>(kProcesses * kCommits * kPerCommit));
@@ -634,36 +645,11 @@ TEST_CASE("store: 16 processes opening a schema 4 database at once: one upgrades
   s.query("INSERT INTO runs VALUES('make install','nobody','a','b',0,'off','')");
   s.query("PRAGMA user_version=4");
   constexpr int kProcesses = 16;
-  int gate[2];
-  REQUIRE(::pipe(gate) == 0);
-  std::vector<pid_t> children;
-  for (int p = 0; p < kProcesses; ++p) {
-    pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      ::close(gate[1]);
-      char c;
-      (void)!::read(gate[0], &c, 1);  // all at once, as make -j's drop-ins after a new stage is installed
-      int status = 0;
-      try {
-        auto store = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
-        store->commit({{file_entry("/p" + std::to_string(p))}, {}, {}, {}, {}, {}});
-      } catch (...) {
-        status = 1;
-      }
-      ::_exit(status);
-    }
-    children.push_back(pid);
-  }
-  ::close(gate[0]);
-  ::close(gate[1]);
-  int failed = 0;
-  for (pid_t pid : children) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
-  }
-  CHECK(failed == 0);
+  // All at once, as make -j's drop-ins after a new stage is installed.
+  CHECK(failures_at_once(kProcesses, [&](int p) {
+          auto store = stage::Store::open(s.path, stage::Store::Access::ReadWrite);
+          store->commit({{file_entry("/p" + std::to_string(p))}, {}, {}, {}, {}, {}});
+        }) == 0);
   CHECK(s.query("PRAGMA user_version") == std::to_string(stage::kStoreSchemaVersion));
   CHECK(s.query("SELECT count(*) FROM runs") == "1");
   CHECK(s.query("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%v4%'") == "0");
